@@ -4,8 +4,17 @@ Names and array layouts follow PyTorch: tensors are NCHW, convolution weights ar
 ``(out_channels, in_channels, kernel_height, kernel_width)``.
 """
 
-from . import functional
+from . import data, functional, optim
+from .gradcheck import gradcheck, numerical_gradient
+from .layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Module, Parameter, ReLU, Sequential
+from .losses import CrossEntropyLoss
+from .optim import SGD, Adam
 from .shapes import conv_output_size, pool_output_size
+from .summary import count_params, summary
 
-__all__ = ["functional", "conv_output_size", "pool_output_size"]
+__all__ = [
+    "functional", "data", "optim", "conv_output_size", "pool_output_size",
+    "Parameter", "Module", "Conv2d", "MaxPool2d", "AvgPool2d", "Linear", "ReLU", "Flatten", "Sequential",
+    "CrossEntropyLoss", "SGD", "Adam", "count_params", "summary", "gradcheck", "numerical_gradient",
+]
 __version__ = "0.1.0"

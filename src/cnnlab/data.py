@@ -6,6 +6,8 @@ inside scikit-learn.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 
@@ -48,3 +50,82 @@ def sample_photo(name: str = "china", grey: bool = True, step: int = 1) -> np.nd
     hwc = load_sample_image(f"{name}.jpg")[::step, ::step]  # (H, W, 3), uint8
     chw = hwc.transpose(2, 0, 1).astype(np.float64) / 255.0
     return chw.mean(axis=0) if grey else chw
+
+
+class Split(NamedTuple):
+    """A seeded train/test split: images ``(N, 1, H, W)`` and integer labels ``(N,)``."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+def _split(x: np.ndarray, y: np.ndarray, test_fraction: float, seed: int) -> Split:
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}; 0.2 is usual.")
+    order = np.random.default_rng(seed).permutation(len(x))
+    n_test = max(1, round(test_fraction * len(x)))
+    test, train = order[:n_test], order[n_test:]
+    return Split(x[train], y[train], x[test], y[test])
+
+
+def load_digits(test_fraction: float = 0.2, seed: int = 0, dtype=np.float32) -> Split:
+    """The 1,797 handwritten 8x8 digits (0-9) that ship with scikit-learn, split by ``seed``.
+
+    Returns a :class:`Split` with ``x_train (N_train, 1, 8, 8)`` and ``x_test (N_test, 1, 8, 8)``
+    in NCHW, values scaled to ``[0, 1]`` (the originals are 0-16), and labels ``(N,)`` int64.
+    Nothing is downloaded.
+    """
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    digits = sklearn_digits()
+    x = (digits.images[:, None] / 16.0).astype(dtype)  # (1797, 1, 8, 8)
+    return _split(x, digits.target.astype(np.int64), test_fraction, seed)
+
+
+def strokes_and_rings(n: int, size: int = 16, seed: int = 0, noise: float = 0.0, dtype=np.float32):
+    """Synthetic grey images of straight strokes (label 1) and rings (label 0): "1 versus 0".
+
+    Each stroke is a line segment of random angle, length, position and thickness; each ring
+    a circle of random centre, radius and thickness, both drawn with soft edges in ``[0, 1]``.
+    Returns ``x (n, 1, size, size)`` and ``y (n,)`` int64, half of each (in random order);
+    ``noise`` adds Gaussian noise of that standard deviation. Any ``size`` from 8 up.
+    """
+    if size < 8 or n < 1:
+        raise ValueError(f"need n >= 1 images of size >= 8 pixels; got n={n!r}, size={size!r}.")
+    rng = np.random.default_rng(seed)
+    rows, cols = np.mgrid[0:size, 0:size] + 0.5  # pixel centres
+    y = rng.permutation(np.arange(n) % 2).astype(np.int64)
+    x = np.empty((n, 1, size, size), dtype=dtype)
+    for k, label in enumerate(y):
+        width = rng.uniform(0.06, 0.12) * size
+        if label == 1:
+            angle, length = rng.uniform(0, np.pi), rng.uniform(0.5, 0.8) * size
+            centre = size / 2 + rng.uniform(-0.15, 0.15, 2) * size
+            direction = np.array([np.sin(angle), np.cos(angle)])
+            a, b = centre - direction * length / 2, centre + direction * length / 2
+            t = np.clip(((rows - a[0]) * (b[0] - a[0]) + (cols - a[1]) * (b[1] - a[1])) / length**2, 0, 1)
+            distance = np.hypot(rows - a[0] - t * (b[0] - a[0]), cols - a[1] - t * (b[1] - a[1]))
+        else:
+            radius = rng.uniform(0.2, 0.35) * size
+            centre = size / 2 + rng.uniform(-0.1, 0.1, 2) * size
+            distance = np.abs(np.hypot(rows - centre[0], cols - centre[1]) - radius)
+        x[k, 0] = np.clip(1.0 + width / 2 - distance, 0.0, 1.0)
+    if noise:
+        x += rng.normal(0.0, noise, x.shape).astype(dtype)
+    return x, y
+
+
+def batches(x: np.ndarray, y: np.ndarray, batch_size: int, rng: int | np.random.Generator | None = None):
+    """Yield ``(x_batch, y_batch)`` pairs that cover the data once in a shuffled order.
+
+    ``rng`` (a seed or a ``numpy.random.Generator``) fixes the order; the last batch may be
+    smaller. Shapes: ``x (N, ...)`` and ``y (N,)`` give ``(B, ...)`` and ``(B,)``.
+    """
+    if len(x) != len(y):
+        raise ValueError(f"x and y must hold the same number of examples; got x {x.shape} and y {y.shape}.")
+    order = np.random.default_rng(rng).permutation(len(x))
+    for start in range(0, len(x), batch_size):
+        chosen = order[start : start + batch_size]
+        yield x[chosen], y[chosen]

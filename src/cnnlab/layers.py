@@ -1,0 +1,350 @@
+"""Layers with PyTorch's names and semantics, each with its forward and backward pass.
+
+Every layer is called on a batch, ``y = layer(x)``, and remembers what its backward pass
+needs (the cache, named for what it holds). ``layer.backward(dL/dy)`` then returns
+``dL/dx`` and *adds* the gradients of the layer's parameters to their ``.grad``, as
+PyTorch does: clear them with ``zero_grad()`` before the next backward pass.
+
+Layers with parameters compute in the dtype of their parameters (float32 by default, as in
+PyTorch; pass ``dtype=np.float64`` for gradient checking); inputs are converted to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from . import functional as F
+from .init import uniform_fan_in
+from .shapes import IntOrPair, check_hyper, window_count
+
+Shape = tuple[int, ...]
+Rng = int | np.random.Generator | None
+
+
+class Parameter:
+    """A learned array ``data`` and its gradient ``grad``, both of one shape."""
+
+    def __init__(self, data: np.ndarray):
+        self.data = np.asarray(data)
+        self.grad = np.zeros_like(self.data)
+
+    @property
+    def shape(self) -> Shape:
+        return self.data.shape
+
+    def __repr__(self) -> str:
+        return f"Parameter(shape={self.data.shape}, dtype={self.data.dtype})"
+
+
+class Module:
+    """The base of all layers: call it to run ``forward``; ``backward`` runs it in reverse.
+
+    A subclass defines ``output_shape`` (which also checks the input shape with a clear
+    error), ``forward`` and ``backward``.
+    """
+
+    last_output_shape: Shape | None = None
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        x = F._numeric(x, "x")
+        self.output_shape(x.shape)
+        out = self.forward(x)
+        self.last_output_shape = out.shape
+        return out
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        """The shape of ``self(x)`` for ``x`` of ``input_shape``, without computing it."""
+        raise NotImplementedError
+
+    def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
+        """Yield ``(name, parameter)`` pairs: ``("weight", ...)``, then ``("bias", ...)``."""
+        for name, value in vars(self).items():
+            if isinstance(value, Parameter):
+                yield name, value
+
+    def parameters(self) -> Iterator[Parameter]:
+        """Yield the learned parameters, as ``torch.nn.Module.parameters`` does."""
+        for _, parameter in self.named_parameters():
+            yield parameter
+
+    def zero_grad(self) -> None:
+        """Set the gradient of every parameter to zero."""
+        for parameter in self.parameters():
+            parameter.grad[...] = 0
+
+    def _grad(self, grad_output: np.ndarray, dtype=None) -> np.ndarray:
+        """Check ``grad_output`` against the last forward pass and return it as an array."""
+        name = type(self).__name__
+        if self.last_output_shape is None:
+            raise RuntimeError(
+                f"{name}.backward was called before a forward pass. Call the layer on a batch "
+                f"first, y = layer(x), then pass dL/dy (shaped like y) to layer.backward."
+            )
+        grad = F._check_grad_output(grad_output, self.last_output_shape, f"{name}.backward")
+        return grad if dtype is None else grad.astype(dtype, copy=False)
+
+    def _expect(self, input_shape: Shape, layout: str, hint: str) -> None:
+        """Raise a clear error unless ``input_shape`` has as many dimensions as ``layout``."""
+        ndim = layout.count(",") + 1
+        if len(input_shape) != ndim:
+            raise ValueError(
+                f"{type(self).__name__} expects a batch of shape {layout}; got {len(input_shape)} "
+                f"dimension(s), shape {tuple(input_shape)}. {hint}"
+            )
+
+
+def _check_count(layer: str, what: str, got: int, want: int, input_shape: Shape, fix: str) -> None:
+    if got != want:
+        raise ValueError(
+            f"{layer} was built for {want} {what} but the input has {got} (input shape "
+            f"{tuple(input_shape)}). {fix}"
+        )
+
+
+class Conv2d(Module):
+    """2D convolution, as ``torch.nn.Conv2d``; the fast im2col path of ``functional``.
+
+    Shapes: ``x`` ``(N, in_channels, H, W)`` -> ``(N, out_channels, OH, OW)`` with
+    ``OH = floor((H + 2*ph - kh) / sh) + 1`` (likewise ``OW``); ``weight``
+    ``(out_channels, in_channels, kh, kw)``, ``bias`` ``(out_channels,)``.
+    Parameters: ``(kh*kw*in_channels + 1) * out_channels``.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntOrPair,
+        stride: IntOrPair = 1,
+        padding: IntOrPair = 0,
+        bias: bool = True,
+        *,
+        rng: Rng = None,
+        dtype=np.float32,
+    ):
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size, self.stride, self.padding = check_hyper(kernel_size, stride, padding)
+        rng = np.random.default_rng(rng)
+        fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
+        self.weight = Parameter(uniform_fan_in((out_channels, in_channels) + self.kernel_size, fan_in, rng, dtype))
+        self.bias = Parameter(uniform_fan_in((out_channels,), fan_in, rng, dtype)) if bias else None
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        self._expect(input_shape, "(N, C, H, W)", "For one image of shape (C, H, W) use x[None].")
+        n, c, h, w = input_shape
+        _check_count("Conv2d", "input channels", c, self.in_channels, input_shape,
+                     f"Give x {self.in_channels} channels, or build Conv2d({c}, {self.out_channels}, ...).")
+        try:
+            oh, ow = (window_count(size, k, s, p, axis) for size, k, s, p, axis in zip(
+                (h, w), self.kernel_size, self.stride, self.padding, ("height", "width")))
+        except ValueError as err:
+            raise ValueError(f"Conv2d on input shape {tuple(input_shape)}: {err}") from None
+        return (n, self.out_channels, oh, ow)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        x = x.astype(self.weight.data.dtype, copy=False)
+        bias = None if self.bias is None else self.bias.data
+        self.input_shape = x.shape
+        out, self.cols = F._conv2d_cols(x, self.weight.data, bias, self.stride, self.padding, self.output_shape(x.shape)[2:])
+        return out
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        grad = self._grad(grad_output, self.weight.data.dtype)
+        dx, dweight, dbias = F._conv2d_backward_cols(grad, self.cols, self.input_shape, self.weight.data, self.stride, self.padding)
+        self.weight.grad += dweight
+        if self.bias is not None:
+            self.bias.grad += dbias
+        return dx
+
+    def __repr__(self) -> str:
+        return (f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}, padding={self.padding}, bias={self.bias is not None})")
+
+
+class _Pool2d(Module):
+    """What max and average pooling share: hyper-parameters and the output shape."""
+
+    def __init__(self, kernel_size: IntOrPair, stride: IntOrPair | None = None):
+        self.kernel_size, self.stride, _ = check_hyper(kernel_size, kernel_size if stride is None else stride, 0)
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        self._expect(input_shape, "(N, C, H, W)", "For one image of shape (C, H, W) use x[None].")
+        try:
+            oh, ow = (window_count(size, k, s, 0, axis) for size, k, s, axis in zip(
+                input_shape[2:], self.kernel_size, self.stride, ("height", "width")))
+        except ValueError as err:
+            raise ValueError(f"{type(self).__name__} on input shape {tuple(input_shape)}: {err}") from None
+        return tuple(input_shape[:2]) + (oh, ow)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride})"
+
+
+class MaxPool2d(_Pool2d):
+    """Max pooling, as ``torch.nn.MaxPool2d``: ``stride`` defaults to ``kernel_size``.
+
+    Shapes: ``x`` ``(N, C, H, W)`` -> ``(N, C, OH, OW)``, ``OH = floor((H - kh) / sh) + 1``.
+    No parameters. The backward pass sends each window's gradient to its maximum.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.input_shape = x.shape
+        out, self.argmax = F._max_pool2d_argmax(x, self.kernel_size, self.stride, self.output_shape(x.shape)[2:])
+        return out
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        grad = self._grad(grad_output)
+        return F._max_pool2d_backward_argmax(grad, self.argmax, self.input_shape, self.kernel_size, self.stride)
+
+
+class AvgPool2d(_Pool2d):
+    """Average pooling, as ``torch.nn.AvgPool2d``: ``stride`` defaults to ``kernel_size``.
+
+    Shapes as in :class:`MaxPool2d`. The backward pass spreads each window's gradient evenly.
+    """
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.input_shape = x.shape
+        return F.avg_pool2d(x, self.kernel_size, self.stride)
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        grad = self._grad(grad_output)
+        return F._avg_pool2d_spread(grad, self.input_shape, self.kernel_size, self.stride)
+
+
+class Linear(Module):
+    """A fully connected layer, as ``torch.nn.Linear``: ``y = x @ weight.T + bias``.
+
+    Shapes: ``x`` ``(N, in_features)`` -> ``(N, out_features)``; ``weight``
+    ``(out_features, in_features)``, ``bias`` ``(out_features,)``.
+    Parameters: ``in_features * out_features + out_features``.
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, *, rng: Rng = None, dtype=np.float32):
+        self.in_features, self.out_features = in_features, out_features
+        rng = np.random.default_rng(rng)
+        self.weight = Parameter(uniform_fan_in((out_features, in_features), in_features, rng, dtype))
+        self.bias = Parameter(uniform_fan_in((out_features,), in_features, rng, dtype)) if bias else None
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        self._expect(input_shape, "(N, in_features)", "For images, put a Flatten() layer before Linear.")
+        _check_count("Linear", "input features", input_shape[1], self.in_features, input_shape,
+                     f"Build Linear({input_shape[1]}, {self.out_features}), or check the layer before "
+                     "(summary(model, input_shape) prints every layer's output shape).")
+        return (input_shape[0], self.out_features)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x.astype(self.weight.data.dtype, copy=False)
+        return F.linear(self.x, self.weight.data, None if self.bias is None else self.bias.data)
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        grad = self._grad(grad_output, self.weight.data.dtype)
+        self.weight.grad += grad.T @ self.x
+        if self.bias is not None:
+            self.bias.grad += grad.sum(axis=0)
+        return grad @ self.weight.data
+
+    def __repr__(self) -> str:
+        return f"Linear(in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None})"
+
+
+class ReLU(Module):
+    """``max(x, 0)`` element-wise, as ``torch.nn.ReLU``. Any shape; no parameters."""
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        return tuple(input_shape)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.positive = x > 0
+        return F.relu(x)
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        return np.where(self.positive, self._grad(grad_output), 0)
+
+    def __repr__(self) -> str:
+        return "ReLU()"
+
+
+class Flatten(Module):
+    """Flatten every axis after the batch axis, as ``torch.nn.Flatten``.
+
+    Shapes: ``x`` ``(N, C, H, W)`` (or any ``(N, ...)``) -> ``(N, C*H*W)``.
+    """
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        if len(input_shape) < 2:
+            raise ValueError(
+                f"Flatten expects a batch (N, ...) with at least 2 dimensions; got shape "
+                f"{tuple(input_shape)}. For one example use x[None]."
+            )
+        return (input_shape[0], int(np.prod(input_shape[1:])))
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.input_shape = x.shape
+        return x.reshape(len(x), -1)
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        return self._grad(grad_output).reshape(self.input_shape)
+
+    def __repr__(self) -> str:
+        return "Flatten()"
+
+
+class Sequential(Module):
+    """Layers applied one after another, as ``torch.nn.Sequential``.
+
+    ``backward`` runs the layers' backward passes in reverse order (the chain rule).
+    """
+
+    def __init__(self, *layers: Module):
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Module):
+                raise TypeError(
+                    f"Sequential takes layers such as Conv2d(...) or ReLU(); argument {i} is "
+                    f"{layer!r} (type {type(layer).__name__}). Did you pass the class instead of "
+                    "an instance (ReLU instead of ReLU())?"
+                )
+        self.layers = list(layers)
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        for layer in self.layers:
+            input_shape = layer.output_shape(input_shape)
+        return tuple(input_shape)
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        grad = self._grad(grad_output)
+        for layer in reversed(self.layers):
+            grad = layer.backward(grad)
+        return grad
+
+    def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
+        """Yield ``("0.weight", ...)``, ...: each name is prefixed by its layer's index."""
+        for i, layer in enumerate(self.layers):
+            for name, parameter in layer.named_parameters():
+                yield f"{i}.{name}", parameter
+
+    def __getitem__(self, index: int) -> Module:
+        return self.layers[index]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self.layers)
+
+    def __repr__(self) -> str:
+        inner = "".join(f"  ({i}): {layer!r}\n" for i, layer in enumerate(self.layers))
+        return f"Sequential(\n{inner})"
