@@ -294,7 +294,7 @@ def conv2d_backward(
     x, weight, grad = _as_dtype(_result_dtype(x, weight, grad), x, weight, grad)
     cols = _im2col(pad2d(x, pad), weight.shape[2:], stride, out_size)
     dx, dweight, dbias = _conv2d_backward_cols(grad, cols, x.shape, weight, stride, pad)
-    return dx[(0,) * drop], dweight[(0,) * drop], dbias[(0,) * drop]
+    return dx[(0,) * drop], dweight[(0,) * drop], dbias[(0,) * min(drop, 1)]
 
 
 def conv2d_backward_naive(
@@ -329,7 +329,7 @@ def conv2d_backward_naive(
         dbias[f] += d
     (ph, pw), (h, w) = pad, x.shape[2:]
     dx = dxp[:, :, ph : ph + h, pw : pw + w]
-    return dx[(0,) * drop], dweight[(0,) * drop], dbias[(0,) * drop]
+    return dx[(0,) * drop], dweight[(0,) * drop], dbias[(0,) * min(drop, 1)]
 
 
 # --- Pooling ---------------------------------------------------------------------------------
@@ -562,10 +562,10 @@ def _check_logits_target(logits, target, fname: str):
             f"shape {logits.shape}. For a single example use logits[None]."
         )
     if not np.all(np.isfinite(logits)):
-        bad = np.argwhere(~np.isfinite(logits))[0]
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(logits))[0])
         raise ValueError(
-            f"{fname}: logits contain NaN or infinite values (first at index {tuple(bad)}, "
-            f"value {logits[tuple(bad)]}), shape {logits.shape}. The model diverged or its input "
+            f"{fname}: logits contain NaN or infinite values (first at index {bad}, "
+            f"value {logits[bad]}), shape {logits.shape}. The model diverged or its input "
             "was not finite: lower the learning rate, and check the input with np.isfinite."
         )
     target = np.asarray(target)

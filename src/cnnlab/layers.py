@@ -267,7 +267,8 @@ class ReLU(Module):
         return F.relu(x)
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        return np.where(self.positive, self._grad(grad_output), 0)
+        grad = self._grad(grad_output)
+        return np.where(self.positive, grad, 0)
 
     def __repr__(self) -> str:
         return "ReLU()"
