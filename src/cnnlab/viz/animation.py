@@ -1,0 +1,162 @@
+"""The sliding-kernel animation: every multiply-add of a 2D convolution, one step at a time.
+
+All numbers come from :func:`cnnlab.functional.conv2d`; the browser only draws them. The
+display is one self-contained HTML fragment (a small inline script and style, the numbers
+as JSON) with no element ids, no timestamps and no network requests, so it works in
+JupyterLab, in the built static site with no kernel, and gives the same output every time
+it is executed.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from importlib import resources
+from typing import Sequence
+
+import numpy as np
+
+from .. import functional as F
+from ..shapes import pair
+
+
+def format_number(v: float) -> str:
+    """A short label for a number: ``8``, ``-1``, ``0.111``; a minus sign, not a hyphen."""
+    v = float(v)
+    text = str(int(v)) if v.is_integer() else f"{v:.3g}"
+    return text.replace("-", "−")
+
+
+def _term(v: float) -> str:
+    """A number as it stands after a ``×``: negatives in parentheses, ``(−1)``."""
+    text = format_number(v)
+    return f"({text})" if text.startswith("−") else text
+
+
+@dataclass(frozen=True)
+class ConvStep:
+    """One position of the kernel: output cell ``(row, col)`` and the sum that fills it.
+
+    ``terms`` pairs each input value under the window (padding included) with the kernel
+    weight on top of it, row by row; ``value`` is what :func:`cnnlab.functional.conv2d`
+    computed for that cell.
+    """
+
+    row: int
+    col: int
+    terms: tuple[tuple[float, float], ...]
+    value: float
+
+    @property
+    def expression(self) -> str:
+        """The multiply-add written out: ``8×0 + 8×0 + 8×1 + 8×(−1) + … = 1``."""
+        products = " + ".join(f"{format_number(x)}×{_term(k)}" for x, k in self.terms)
+        return f"{products} = {format_number(self.value)}"
+
+
+def conv_steps(image, kernel, stride=1, padding=0) -> list[ConvStep]:
+    """Every step of the convolution of one grey ``image (H, W)`` with a ``kernel (FH, FW)``.
+
+    Returns ``OH * OW`` steps in reading order (row by row), where ``(OH, OW)`` is the
+    shape of ``F.conv2d(image, kernel, stride=stride, padding=padding)``.
+    """
+    out = F.conv2d(image, kernel, stride=stride, padding=padding)
+    xp = F.pad2d(np.asarray(image), padding)
+    k = np.asarray(kernel)
+    (sh, sw), (fh, fw) = pair(stride, "stride"), k.shape
+    steps = []
+    for i in range(out.shape[0]):
+        for j in range(out.shape[1]):
+            window = xp[i * sh : i * sh + fh, j * sw : j * sw + fw]
+            terms = tuple(zip(window.ravel().tolist(), k.ravel().tolist()))
+            steps.append(ConvStep(i, j, terms, out[i, j].item()))
+    return steps
+
+
+def _asset(name: str) -> str:
+    return resources.files("cnnlab.viz").joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def _grid(a: np.ndarray, fmt=format_number) -> list[list[str]]:
+    return [[fmt(v) for v in row] for row in np.asarray(a).tolist()]
+
+
+class ConvAnimation:
+    """Displays as the sliding-kernel animation; build it with :func:`conv_animation`."""
+
+    def __init__(self, data: dict, description: str):
+        self.data = data
+        self.description = description
+
+    def __repr__(self) -> str:
+        return f"<{self.description}; run in JupyterLab or see the book's web page to play it>"
+
+    def _repr_html_(self) -> str:
+        payload = json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
+        payload = payload.replace("</", "<\\/")  # keep the JSON from closing its script tag
+        return (
+            f'<div class="cnnlab-anim" tabindex="0" role="group" '
+            f'aria-label="{html.escape(self.description)}. Arrow keys step, space plays.">'
+            f"<style>{_asset('conv_animation.css')}</style>"
+            f'<script type="application/json" class="cnnlab-anim-data">{payload}</script>'
+            f'<div class="cnnlab-anim-body"><p>{html.escape(self.description)}. '
+            "The animation needs JavaScript: run the cell in JupyterLab "
+            "(trusted notebook) or open the book's web page.</p></div>"
+            f"<script>{_asset('conv_animation.js')}</script></div>"
+        )
+
+
+def conv_animation(
+    image,
+    kernel,
+    stride: int | Sequence[int] = 1,
+    padding: int | Sequence[int] = 0,
+    *,
+    interval: int = 900,
+) -> ConvAnimation:
+    """An animation of ``kernel`` sliding over a grey ``image`` of shape ``(H, W)``.
+
+    It shows the input (padding cells hatched), the window at each step, the multiply-add
+    with its numbers, and the output cell being filled; play/pause, step and a scrubber,
+    all usable from the keyboard.
+
+    ``kernel`` is one ``(FH, FW)`` array, or a dict ``{name: kernel}`` to let the reader
+    choose. ``stride`` and ``padding`` are ints, or lists of ints to choose from. Every
+    combination is computed here with :func:`cnnlab.functional.conv2d`, so the page needs
+    no kernel. ``interval`` is the time between steps while playing, in milliseconds.
+    """
+    kernels = kernel if isinstance(kernel, dict) else {"kernel": kernel}
+    strides = [stride] if np.isscalar(stride) else list(stride)
+    paddings = [padding] if np.isscalar(padding) else list(padding)
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(
+            f"conv_animation draws one grey image of shape (H, W); got shape {image.shape}. "
+            "For a colour image pick one channel, e.g. image[0]."
+        )
+    if image.size > 400:
+        raise ValueError(
+            f"conv_animation draws every pixel as a numbered cell, so the image must be small "
+            f"(at most 400 pixels, e.g. 20x20); got shape {image.shape}."
+        )
+    outputs = [
+        [[_grid(F.conv2d(image, k, stride=s, padding=p)) for p in paddings] for s in strides]
+        for k in kernels.values()
+    ]
+    data = {
+        "image": _grid(image),
+        "kernels": [
+            {"name": name, "cells": _grid(k), "terms": _grid(k, _term)} for name, k in kernels.items()
+        ],
+        "strides": strides,
+        "paddings": paddings,
+        "outputs": outputs,
+        "interval": int(interval),
+    }
+    k0 = np.asarray(next(iter(kernels.values())))
+    description = (
+        f"Sliding-kernel animation: a {image.shape[0]}×{image.shape[1]} input and a "
+        f"{k0.shape[0]}×{k0.shape[1]} kernel"
+    )
+    return ConvAnimation(data, description)

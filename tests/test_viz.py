@@ -1,0 +1,88 @@
+"""The animation's numbers, its size and determinism, and the explorer's two renderings."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from cnnlab import data, viz
+from cnnlab.kernels import classic_kernels
+from cnnlab.viz.explorer import explorer_view
+
+
+def test_first_step_is_the_syllabus_expression():
+    steps = viz.conv_steps(data.worked_image(), data.worked_kernel())
+    assert len(steps) == 16
+    assert steps[0].expression == "8×0 + 8×0 + 8×1 + 8×(−1) + 8×1 + 7×(−1) + 8×1 + 8×(−1) + 6×0 = 1"
+    assert [s.value for s in steps] == [1, 2, 1, -1, 4, -1, -1, 1, -2, 0, 1, 1, 0, 0, 1, -1]
+
+
+def test_every_step_adds_up():
+    rng = np.random.default_rng(3)
+    image, kernel = rng.integers(-5, 6, (5, 7)), rng.integers(-2, 3, (2, 3))
+    for step in viz.conv_steps(image, kernel, stride=2, padding=1):
+        assert sum(x * k for x, k in step.terms) == step.value
+        assert len(step.terms) == 6
+
+
+def test_padding_cells_enter_the_expression_as_zeros():
+    first = viz.conv_steps(np.ones((3, 3), dtype=int), np.ones((3, 3), dtype=int), padding=1)[0]
+    assert first.expression == "0×1 + 0×1 + 0×1 + 0×1 + 1×1 + 1×1 + 0×1 + 1×1 + 1×1 = 4"
+
+
+@pytest.mark.parametrize("value, text", [(8, "8"), (-1, "−1"), (1 / 9, "0.111"), (2.5, "2.5"), (-0.25, "−0.25")])
+def test_format_number(value, text):
+    assert viz.format_number(value) == text
+
+
+def _payload(html: str) -> dict:
+    found = re.search(r'<script type="application/json" class="cnnlab-anim-data">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
+
+
+def test_animation_is_small_deterministic_and_offline():
+    make = lambda: viz.conv_animation(data.worked_image(), data.worked_kernel())._repr_html_()
+    html = make()
+    assert html == make()
+    assert len(html.encode()) < 50_000
+    assert " id=" not in html and "http" not in html
+    payload = _payload(html)
+    assert payload["outputs"][0][0][0] == [["1", "2", "1", "−1"], ["4", "−1", "−1", "1"], ["−2", "0", "1", "1"], ["0", "0", "1", "−1"]]
+
+
+def test_animation_offers_every_choice():
+    kernels = {"2x2": np.array([[0, 1], [1, 0]]), "3x3": np.ones((3, 3), dtype=int)}
+    anim = viz.conv_animation(data.anti_diagonal(4), kernels, stride=[1, 2], padding=[0, 1])
+    outputs = _payload(anim._repr_html_())["outputs"]
+    assert outputs[0][1][0] == [["0", "2"], ["2", "0"]]
+    assert len(outputs[1][0][1]) == 4  # 3x3 kernel, stride 1, padding 1: 4x4
+    assert "Sliding-kernel animation" in repr(anim)
+
+
+@pytest.mark.parametrize(
+    "image, words",
+    [(np.zeros((3, 6, 6)), r"one grey image of shape \(H, W\); got shape \(3, 6, 6\)"), (np.zeros((30, 30)), "at most 400 pixels")],
+)
+def test_animation_rejects_what_it_cannot_draw(image, words):
+    with pytest.raises(ValueError, match=words):
+        viz.conv_animation(image, np.ones((3, 3)))
+
+
+def test_explorer_carries_a_static_preview_beside_the_widget():
+    bundle = viz.conv_explorer()._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/html"].count("<table") == 1 + len(classic_kernels())
+    assert "JupyterLab" in bundle["text/html"]
+
+
+def test_explorer_recomputes_when_a_control_changes():
+    explorer = viz.conv_explorer()
+    before = explorer.view.value
+    explorer.stride.value = 2
+    assert explorer.view.value != before and "⌊(6 + 2·0 − 3) / 2⌋ + 1 = 2" in explorer.view.value
+
+
+def test_explorer_views():
+    assert "<img" in explorer_view("photo", "edge", 2, 1)
+    assert explorer_view("worked example", "identity", 1, 1).count("<table") == 3
