@@ -1,0 +1,96 @@
+"""Set up, build and test CNN Lab with one command each. Needs only Python 3.11+.
+
+    python3 dev.py book      build the book into _build/html
+    python3 dev.py test      run every test (unit tests, notebooks, the site in Chromium)
+    python3 dev.py lab       open the notebooks in JupyterLab
+    python3 dev.py refresh   re-execute the notebooks and store their new outputs
+
+Each command first creates ``.venv`` and installs ``requirements.txt`` into it when
+that file changed since the last install. ``test`` also installs Debian's ``chromium``
+when it is missing (as root, with apt-get). Extra arguments go to the underlying tool.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / "bin"
+STAMP = VENV / ".requirements.sha256"
+BUILD = ROOT / "_build" / "html"
+
+
+def run(*cmd: str | Path, **kwargs) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kwargs)
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the pinned requirements when they changed."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"CNN Lab needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    if not (BIN / "python").exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    wanted = hashlib.sha256(
+        (ROOT / "requirements.txt").read_bytes() + (ROOT / "pyproject.toml").read_bytes()
+    ).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "-r", "requirements.txt")
+    STAMP.write_text(wanted)
+
+
+def ensure_chromium() -> None:
+    """Install Debian's chromium package if no Chromium is on PATH."""
+    if os.environ.get("CHROMIUM") or shutil.which("chromium"):
+        return
+    if shutil.which("apt-get") and os.geteuid() == 0:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run("apt-get", "update", "-qq", env=env)
+        run("apt-get", "install", "-y", "-qq", "chromium", env=env)
+        return
+    sys.exit(
+        "The site test needs Chromium. Install Debian's package (sudo apt-get install chromium), "
+        "or set CHROMIUM=/path/to/chromium."
+    )
+
+
+def book(args: list[str]) -> None:
+    run(BIN / "jupyter-book", "build", ".", "-W", "-n", "--keep-going", *args)
+    print(
+        f"\nThe book is in {BUILD}. Open {BUILD / 'index.html'} in a browser, or serve it:\n"
+        f"    python3 -m http.server --directory {BUILD.relative_to(ROOT)} 8000\n"
+        "and visit http://127.0.0.1:8000/"
+    )
+
+
+def test(args: list[str]) -> None:
+    ensure_chromium()
+    os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
+    sys.exit(subprocess.run([str(BIN / "python"), "-m", "pytest", *args], cwd=ROOT).returncode)
+
+
+def lab(args: list[str]) -> None:
+    run(BIN / "jupyter", "lab", "notebooks", *args)
+
+
+def refresh(args: list[str]) -> None:
+    notebooks = args or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb"))
+    run(BIN / "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace", *notebooks)
+
+
+COMMANDS = {"book": book, "test": test, "lab": lab, "refresh": refresh}
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        sys.exit(__doc__)
+    ensure_venv()
+    COMMANDS[sys.argv[1]](sys.argv[2:])
