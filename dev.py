@@ -84,7 +84,14 @@ def lab(args: list[str]) -> None:
 
 def refresh(args: list[str]) -> None:
     notebooks = args or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb"))
-    run(BIN / "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace", *notebooks)
+    run(
+        BIN / "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
+        # No timestamps in the cells' metadata; the widgets' saved state holds random
+        # model ids and nothing the site uses.
+        "--ExecutePreprocessor.record_timing=False",
+        "--ExecutePreprocessor.store_widget_state=False",
+        *notebooks,
+    )
 
 
 COMMANDS = {"book": book, "test": test, "lab": lab, "refresh": refresh}

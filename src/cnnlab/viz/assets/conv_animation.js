@@ -114,7 +114,7 @@
     var hw = sc.padded.length + "×" + sc.padded[0].length;
     grids.replaceChildren(
       figure(input, "input " + hw + (sc.padding ? " (padding " + sc.padding + " drawn hatched)" : "")),
-      el("span", { "class": "cnnlab-op", "aria-hidden": "true" }, "∗"),
+      el("span", { "class": "cnnlab-op", "aria-hidden": "true" }, "⋆"),
       figure(table(sc.kernel.cells, "cnnlab-kernel", "kernel"), "kernel " + fh + "×" + fw),
       el("span", { "class": "cnnlab-op", "aria-hidden": "true" }, "="),
       figure(output, "output " + sc.oh + "×" + sc.ow + ", stride " + sc.stride));
