@@ -176,3 +176,21 @@ def test_animation_plays_and_answers_the_keyboard(visits):
 def test_explorer_has_a_static_preview(visits):
     page = visits[CHAPTER].page
     assert page.locator(".cnnlab-explorer-static table").count() >= 2
+
+
+def test_readers_choose_kernel_size_stride_and_padding_without_a_kernel(visits):
+    anim = visits[CHAPTER].page.locator(".cnnlab-anim").nth(1)
+    anim.locator("select[data-choice=stride]").select_option(label="2")
+    anim.locator("select[data-choice=padding]").select_option(label="1")
+    shape = anim.evaluate(
+        """a => ({
+            input: a.querySelectorAll('.cnnlab-in tr').length,
+            pads: a.querySelectorAll('.cnnlab-in td.pad').length,
+            out: [a.querySelectorAll('.cnnlab-out tr').length, a.querySelector('.cnnlab-out tr').cells.length],
+        })"""
+    )
+    assert shape == {"input": 8, "pads": 8 * 8 - 6 * 6, "out": [3, 3]}  # floor((6 + 2 - 3) / 2) + 1 = 3
+    assert _animation_state(anim)["expr"].startswith("out[0, 0] = 0×0 + 0×0 + 0×1 + 0×(−1) + 8×1")
+    anim.locator("select[data-choice=kernel]").select_option(index=2)  # the 1x1 kernel
+    anim.locator("button[data-action=last]").click()
+    assert _animation_state(anim)["expr"] == "out[3, 3] = 3×2 = 6"  # floor((8 - 1) / 2) + 1 = 4

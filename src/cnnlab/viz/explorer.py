@@ -20,7 +20,7 @@ from ..kernels import classic_kernels
 from ..shapes import conv_output_size
 from .animation import format_number
 
-_CELL = "border:1px solid #bbb;width:2.2em;height:2.2em;text-align:center;padding:0"
+_CELL = "border:1px solid #bbb;min-width:2.2em;height:2.2em;text-align:center;padding:0 3px"
 
 
 def table_html(a: np.ndarray, caption: str) -> str:
