@@ -267,6 +267,16 @@ def _check_grad_output(grad_output, want: tuple, fname: str) -> np.ndarray:
     return grad_output
 
 
+def _prepare_conv_backward(grad_output, x, weight, stride, padding, fname: str):
+    """Check a convolution's backward call: as :func:`_prepare_conv`, plus ``grad_output``
+    brought to ``(N, FN, OH, OW)``; the three arrays share one dtype."""
+    x, weight, _, stride, pad, out_size, drop = _prepare_conv(x, weight, None, stride, padding, fname)
+    want = (x.shape[0], weight.shape[0]) + out_size
+    grad = _check_grad_output(grad_output, want[drop:], fname).reshape(want)
+    x, weight, grad = _as_dtype(_result_dtype(x, weight, grad), x, weight, grad)
+    return x, weight, grad, stride, pad, out_size, drop
+
+
 def conv2d_backward(
     grad_output: np.ndarray,
     x: np.ndarray,
@@ -286,12 +296,9 @@ def conv2d_backward(
     - ``dxpad[n, c, i*sh + p, j*sw + q] += grad_output[n, f, i, j] * weight[f, c, p, q]``
       (a full convolution of the gradient with the flipped kernel), then the padding is cut off.
     """
-    x, weight, _, stride, pad, out_size, drop = _prepare_conv(
-        x, weight, None, stride, padding, "conv2d_backward"
+    x, weight, grad, stride, pad, out_size, drop = _prepare_conv_backward(
+        grad_output, x, weight, stride, padding, "conv2d_backward"
     )
-    want = (x.shape[0], weight.shape[0]) + out_size
-    grad = _check_grad_output(grad_output, want[drop:], "conv2d_backward").reshape(want)
-    x, weight, grad = _as_dtype(_result_dtype(x, weight, grad), x, weight, grad)
     cols = _im2col(pad2d(x, pad), weight.shape[2:], stride, out_size)
     dx, dweight, dbias = _conv2d_backward_cols(grad, cols, x.shape, weight, stride, pad)
     return dx[(0,) * drop], dweight[(0,) * drop], dbias[(0,) * min(drop, 1)]
@@ -310,18 +317,15 @@ def conv2d_backward_naive(
     gradient ``d`` flows to the window (``d * weight[f]``), the filter (``d * window``) and
     the bias (``d``). Slow: for teaching and testing.
     """
-    x, weight, _, (sh, sw), pad, out_size, drop = _prepare_conv(
-        x, weight, None, stride, padding, "conv2d_backward_naive"
+    x, weight, grad, (sh, sw), pad, _, drop = _prepare_conv_backward(
+        grad_output, x, weight, stride, padding, "conv2d_backward_naive"
     )
-    want = (x.shape[0], weight.shape[0]) + out_size
-    grad = _check_grad_output(grad_output, want[drop:], "conv2d_backward_naive").reshape(want)
-    dtype = _result_dtype(x, weight, grad)
     fh, fw = weight.shape[2:]
     xp = pad2d(x, pad)
-    dxp = np.zeros(xp.shape, dtype=dtype)
-    dweight = np.zeros(weight.shape, dtype=dtype)
-    dbias = np.zeros(weight.shape[0], dtype=dtype)
-    for n, f, i, j in np.ndindex(*want):
+    dxp = np.zeros(xp.shape, dtype=x.dtype)
+    dweight = np.zeros(weight.shape, dtype=x.dtype)
+    dbias = np.zeros(weight.shape[0], dtype=x.dtype)
+    for n, f, i, j in np.ndindex(*grad.shape):
         d = grad[n, f, i, j]
         rows, cols = slice(i * sh, i * sh + fh), slice(j * sw, j * sw + fw)
         dxp[n, :, rows, cols] += d * weight[f]
