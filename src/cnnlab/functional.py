@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .shapes import IntOrPair, check_hyper, window_count
+from .shapes import IntOrPair, check_hyper, pool_output_size, window_count
 
 
 def _numeric(a, name: str) -> np.ndarray:
@@ -353,7 +353,7 @@ def _prepare_pool(x, kernel_size, stride, fname: str):
         )
     kernel, stride, _ = check_hyper(kernel_size, kernel_size if stride is None else stride, 0)
     try:
-        out = tuple(window_count(x.shape[a - 2], kernel[a], stride[a], 0, ("height", "width")[a]) for a in (0, 1))
+        out = pool_output_size(x.shape[-2:], kernel, stride)
     except ValueError as err:
         raise ValueError(f"{fname} (x shape {x.shape}, kernel_size {kernel_size!r}): {err}") from None
     return x, kernel, stride, out
@@ -451,12 +451,16 @@ def _pool_naive(x, kernel_size, stride, fname, reduce):
     return result.astype(x.dtype) if reduce is np.max else result
 
 
-def max_pool2d_naive(x: np.ndarray, kernel_size: IntOrPair, stride: IntOrPair | None = None) -> np.ndarray:
+def max_pool2d_naive(
+    x: np.ndarray, kernel_size: IntOrPair, stride: IntOrPair | None = None
+) -> np.ndarray:
     """:func:`max_pool2d` as loops: the largest value of every window. Slow: for teaching."""
     return _pool_naive(x, kernel_size, stride, "max_pool2d_naive", np.max)
 
 
-def avg_pool2d_naive(x: np.ndarray, kernel_size: IntOrPair, stride: IntOrPair | None = None) -> np.ndarray:
+def avg_pool2d_naive(
+    x: np.ndarray, kernel_size: IntOrPair, stride: IntOrPair | None = None
+) -> np.ndarray:
     """:func:`avg_pool2d` as loops: the mean of every window. Slow: for teaching."""
     return _pool_naive(x, kernel_size, stride, "avg_pool2d_naive", np.mean)
 
@@ -479,6 +483,11 @@ def _to_max(window: np.ndarray, d) -> np.ndarray:
     return share
 
 
+def _to_all(window: np.ndarray, d) -> np.ndarray:
+    """``d`` shared evenly by every cell of ``window``."""
+    return np.full(window.shape, d / window.size)
+
+
 def max_pool2d_backward_naive(
     grad_output: np.ndarray, x: np.ndarray, kernel_size: IntOrPair, stride: IntOrPair | None = None
 ) -> np.ndarray:
@@ -490,9 +499,7 @@ def avg_pool2d_backward_naive(
     grad_output: np.ndarray, x: np.ndarray, kernel_size: IntOrPair, stride: IntOrPair | None = None
 ) -> np.ndarray:
     """:func:`avg_pool2d_backward` as loops: spread each window's gradient evenly."""
-    return _pool_backward_naive(
-        grad_output, x, kernel_size, stride, "avg_pool2d_backward_naive", lambda window, d: np.full(window.shape, d / window.size)
-    )
+    return _pool_backward_naive(grad_output, x, kernel_size, stride, "avg_pool2d_backward_naive", _to_all)
 
 
 # --- Activations, fully connected layers and the loss ----------------------------------------

@@ -18,6 +18,13 @@ import numpy as np
 def uniform_fan_in(
     shape: tuple[int, ...], fan_in: int, rng: int | np.random.Generator | None = None, dtype=np.float32
 ) -> np.ndarray:
-    """An array of ``shape`` drawn from ``U(-1/sqrt(fan_in), 1/sqrt(fan_in))`` in ``dtype``."""
+    """An array of ``shape`` drawn from ``U(-1/sqrt(fan_in), 1/sqrt(fan_in))``.
+
+    ``dtype`` is float32 or float64; the numbers are drawn in it directly, so a large
+    float32 layer never passes through a float64 copy.
+    """
     bound = 1.0 / np.sqrt(fan_in)
-    return np.random.default_rng(rng).uniform(-bound, bound, size=shape).astype(dtype)
+    values = np.random.default_rng(rng).random(shape, dtype=dtype)  # U[0, 1)
+    values *= 2 * bound
+    values -= bound
+    return values

@@ -17,7 +17,7 @@ import numpy as np
 
 from . import functional as F
 from .init import uniform_fan_in
-from .shapes import IntOrPair, check_hyper, window_count
+from .shapes import IntOrPair, check_hyper, conv_output_size, pool_output_size
 
 Shape = tuple[int, ...]
 Rng = int | np.random.Generator | None
@@ -134,17 +134,17 @@ class Conv2d(Module):
         self.kernel_size, self.stride, self.padding = check_hyper(kernel_size, stride, padding)
         rng = np.random.default_rng(rng)
         fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
-        self.weight = Parameter(uniform_fan_in((out_channels, in_channels) + self.kernel_size, fan_in, rng, dtype))
+        weight_shape = (out_channels, in_channels) + self.kernel_size
+        self.weight = Parameter(uniform_fan_in(weight_shape, fan_in, rng, dtype))
         self.bias = Parameter(uniform_fan_in((out_channels,), fan_in, rng, dtype)) if bias else None
 
     def output_shape(self, input_shape: Shape) -> Shape:
         self._expect(input_shape, "(N, C, H, W)", "For one image of shape (C, H, W) use x[None].")
         n, c, h, w = input_shape
-        _check_count("Conv2d", "input channels", c, self.in_channels, input_shape,
-                     f"Give x {self.in_channels} channels, or build Conv2d({c}, {self.out_channels}, ...).")
+        fix = f"Give x {self.in_channels} channels, or build Conv2d({c}, {self.out_channels}, ...)."
+        _check_count("Conv2d", "input channels", c, self.in_channels, input_shape, fix)
         try:
-            oh, ow = (window_count(size, k, s, p, axis) for size, k, s, p, axis in zip(
-                (h, w), self.kernel_size, self.stride, self.padding, ("height", "width")))
+            oh, ow = conv_output_size((h, w), self.kernel_size, self.stride, self.padding)
         except ValueError as err:
             raise ValueError(f"Conv2d on input shape {tuple(input_shape)}: {err}") from None
         return (n, self.out_channels, oh, ow)
@@ -153,12 +153,15 @@ class Conv2d(Module):
         x = x.astype(self.weight.data.dtype, copy=False)
         bias = None if self.bias is None else self.bias.data
         self.input_shape = x.shape
-        out, self.cols = F._conv2d_cols(x, self.weight.data, bias, self.stride, self.padding, self.output_shape(x.shape)[2:])
+        out_size = self.output_shape(x.shape)[2:]
+        out, self.cols = F._conv2d_cols(x, self.weight.data, bias, self.stride, self.padding, out_size)
         return out
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         grad = self._grad(grad_output, self.weight.data.dtype)
-        dx, dweight, dbias = F._conv2d_backward_cols(grad, self.cols, self.input_shape, self.weight.data, self.stride, self.padding)
+        dx, dweight, dbias = F._conv2d_backward_cols(
+            grad, self.cols, self.input_shape, self.weight.data, self.stride, self.padding
+        )
         self.weight.grad += dweight
         if self.bias is not None:
             self.bias.grad += dbias
@@ -173,16 +176,16 @@ class _Pool2d(Module):
     """What max and average pooling share: hyper-parameters and the output shape."""
 
     def __init__(self, kernel_size: IntOrPair, stride: IntOrPair | None = None):
-        self.kernel_size, self.stride, _ = check_hyper(kernel_size, kernel_size if stride is None else stride, 0)
+        stride = kernel_size if stride is None else stride
+        self.kernel_size, self.stride, _ = check_hyper(kernel_size, stride, 0)
 
     def output_shape(self, input_shape: Shape) -> Shape:
         self._expect(input_shape, "(N, C, H, W)", "For one image of shape (C, H, W) use x[None].")
         try:
-            oh, ow = (window_count(size, k, s, 0, axis) for size, k, s, axis in zip(
-                input_shape[2:], self.kernel_size, self.stride, ("height", "width")))
+            out_size = pool_output_size(tuple(input_shape[2:]), self.kernel_size, self.stride)
         except ValueError as err:
             raise ValueError(f"{type(self).__name__} on input shape {tuple(input_shape)}: {err}") from None
-        return tuple(input_shape[:2]) + (oh, ow)
+        return tuple(input_shape[:2]) + out_size
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride})"
@@ -197,12 +200,15 @@ class MaxPool2d(_Pool2d):
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.input_shape = x.shape
-        out, self.argmax = F._max_pool2d_argmax(x, self.kernel_size, self.stride, self.output_shape(x.shape)[2:])
+        out_size = self.output_shape(x.shape)[2:]
+        out, self.argmax = F._max_pool2d_argmax(x, self.kernel_size, self.stride, out_size)
         return out
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         grad = self._grad(grad_output)
-        return F._max_pool2d_backward_argmax(grad, self.argmax, self.input_shape, self.kernel_size, self.stride)
+        return F._max_pool2d_backward_argmax(
+            grad, self.argmax, self.input_shape, self.kernel_size, self.stride
+        )
 
 
 class AvgPool2d(_Pool2d):
@@ -228,7 +234,9 @@ class Linear(Module):
     Parameters: ``in_features * out_features + out_features``.
     """
 
-    def __init__(self, in_features: int, out_features: int, bias: bool = True, *, rng: Rng = None, dtype=np.float32):
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, *, rng: Rng = None, dtype=np.float32
+    ):
         self.in_features, self.out_features = in_features, out_features
         rng = np.random.default_rng(rng)
         self.weight = Parameter(uniform_fan_in((out_features, in_features), in_features, rng, dtype))
@@ -236,9 +244,9 @@ class Linear(Module):
 
     def output_shape(self, input_shape: Shape) -> Shape:
         self._expect(input_shape, "(N, in_features)", "For images, put a Flatten() layer before Linear.")
-        _check_count("Linear", "input features", input_shape[1], self.in_features, input_shape,
-                     f"Build Linear({input_shape[1]}, {self.out_features}), or check the layer before "
-                     "(summary(model, input_shape) prints every layer's output shape).")
+        fix = (f"Build Linear({input_shape[1]}, {self.out_features}), or check the layer before "
+               "(summary(model, input_shape) prints every layer's output shape).")
+        _check_count("Linear", "input features", input_shape[1], self.in_features, input_shape, fix)
         return (input_shape[0], self.out_features)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
@@ -253,7 +261,8 @@ class Linear(Module):
         return grad @ self.weight.data
 
     def __repr__(self) -> str:
-        return f"Linear(in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None})"
+        return (f"Linear(in_features={self.in_features}, out_features={self.out_features}, "
+                f"bias={self.bias is not None})")
 
 
 class ReLU(Module):

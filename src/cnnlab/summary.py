@@ -59,8 +59,9 @@ class Summary:
         widths = [max(len(row[i]) for row in cells) for i in range(4)]
         line = "-" * (sum(widths) + 6)
 
-        def fmt(row):
-            return "  ".join([row[0].ljust(widths[0]), row[1].ljust(widths[1])] + [c.rjust(w) for c, w in zip(row[2:], widths[2:])])
+        def fmt(row):  # names and shapes to the left, numbers to the right
+            left = [cell.ljust(width) for cell, width in zip(row[:2], widths[:2])]
+            return "  ".join(left + [cell.rjust(width) for cell, width in zip(row[2:], widths[2:])])
 
         body = [fmt(row) for row in cells[1:]]
         return "\n".join([f"Input shape: {self.input_shape}", line, fmt(self.headers), line, *body, line,
