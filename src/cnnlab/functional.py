@@ -178,12 +178,14 @@ def conv2d_naive(
     return out[(0,) * drop]
 
 
-# --- The fast convolution: im2col on a channels-first-of-batch layout ---------------------
+# --- The fast convolution: im2col, one strided copy per kernel cell --------------------------
 #
 # For every kernel cell (p, q), the input pixels it multiplies form one strided slice of the
-# padded input: xp[..., p + i*sh, q + j*sw] for all output cells (i, j). Copying those nine
-# (FH*FW) slices one after another builds the column matrix with long contiguous copies; one
-# matrix product with the filters then does all the multiply-adds on BLAS.
+# padded input: xp[..., p + i*sh, q + j*sw] for all output cells (i, j). Copying those FH*FW
+# slices (nine for a 3x3 kernel) builds the column matrix in a few large copies, not one per
+# output cell; one matrix product with the filters then does all the multiply-adds on BLAS.
+# The backward pass multiplies by the transposed matrices and adds the column gradients back
+# through the same slices (col2im). benchmarks/README.md lists the designs measured against it.
 
 
 def _kernel_cells(kernel: tuple[int, int], stride: tuple[int, int], out: tuple[int, int]):
