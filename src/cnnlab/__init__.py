@@ -5,12 +5,12 @@ Names and array layouts follow PyTorch: tensors are NCHW, convolution weights ar
 """
 
 from . import data, functional, optim
-from .gradcheck import gradcheck, numerical_gradient
+from .gradients import gradcheck, numerical_gradient
 from .layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Module, Parameter, ReLU, Sequential
 from .losses import CrossEntropyLoss
 from .optim import SGD, Adam
 from .shapes import conv_output_size, pool_output_size
-from .summary import count_params, summary
+from .tables import count_params, summary
 
 __all__ = [
     "functional", "data", "optim", "conv_output_size", "pool_output_size",

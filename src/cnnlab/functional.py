@@ -5,9 +5,10 @@ Import it as ``from cnnlab import functional as F``. Shapes use the letters of
 ``weight`` of shape ``(FN, C, FH, FW)``, and an output of shape ``(N, FN, OH, OW)``
 with ``OH = floor((H + 2*padding - FH) / stride) + 1`` (likewise ``OW``).
 
-Each operation comes twice: a ``*_naive`` version whose loops read like the formula
-(the book teaches with it) and a fast version built on matrix products (the book
-trains with it). The tests hold the two equal.
+Convolution and pooling, forward and backward, come twice: a ``*_naive`` version whose
+loops read like the formula (the book teaches with it) and a fast version built on
+matrix products and strided views (the book trains with it). The tests hold the two
+equal. ReLU, ``linear`` and the loss functions are one-liners of numpy and come once.
 """
 
 from __future__ import annotations
