@@ -1,0 +1,116 @@
+"""The chapter live in JupyterLab: run every cell in a real JupyterLab driven by Chromium,
+then step the animation and move the explorer's stride slider.
+
+In the static site the animation runs from the stored output; in JupyterLab its script
+runs once the cell has been executed (JupyterLab does not run scripts of untrusted stored
+outputs), and the explorer needs the live kernel.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from test_site import CHROMIUM, FLAGS
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "03_convolution.ipynb"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab_url(tmp_path_factory):
+    work = tmp_path_factory.mktemp("lab")
+    shutil.copy(NOTEBOOK, work)
+    settings = work / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    # Render every cell, not only those on screen, so the test can reach all outputs.
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    port = _free_port()
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "HOME": str(work),
+        "JUPYTER_CONFIG_DIR": str(work / "config"),
+        "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(work / "settings"),
+    }
+    lab = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--allow-root",
+            f"--port={port}", "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=",
+            f"--ServerApp.root_dir={work}", "--LabApp.news_url=",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        ],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "api", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.5)
+    yield url
+    lab.terminate()
+    lab.wait(timeout=20)
+
+
+def test_chapter_runs_live_in_jupyterlab(lab_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        outside: list[str] = []
+
+        def route(r):
+            url = r.request.url
+            if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+                r.continue_()
+            else:
+                outside.append(url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.goto(lab_url + "lab/tree/" + NOTEBOOK.name)
+        page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)  # the kernel is up
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+
+        # Both animations ran their script (it marks its container) and drew the input grid.
+        page.wait_for_function(
+            "document.querySelectorAll('.cnnlab-anim[data-ready] .cnnlab-in').length === 2",
+            timeout=120_000,
+        )
+        anim = page.locator(".cnnlab-anim").first
+        expr = anim.locator(".cnnlab-expr")
+        assert expr.inner_text().startswith("out[0, 0] = 8×0")
+        anim.locator("button[data-action=next]").click()
+        assert expr.inner_text().startswith("out[0, 1] = 8×0 + 8×0 + 7×1")
+
+        # The explorer is a live widget: moving the stride slider recomputes the map.
+        view = page.locator(".widget-vbox .widget-html-content").first
+        page.wait_for_function(
+            "el => el.textContent.includes('/ 1⌋ + 1 = 4')", arg=view.element_handle(), timeout=60_000
+        )
+        page.locator(".widget-vbox .widget-slider").first.locator(".noUi-handle, .ui-slider-handle").first.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "el => el.textContent.includes('/ 2⌋ + 1 = 2')", arg=view.element_handle(), timeout=30_000
+        )
+        browser.close()
+    assert outside == [], "JupyterLab requested something outside 127.0.0.1"
