@@ -272,12 +272,11 @@ class ReLU(Module):
         return tuple(input_shape)
 
     def forward(self, x: np.ndarray) -> np.ndarray:
-        self.positive = x > 0
+        self.x = x
         return F.relu(x)
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
-        grad = self._grad(grad_output)
-        return np.where(self.positive, grad, 0)
+        return F.relu_backward(self._grad(grad_output), self.x)
 
     def __repr__(self) -> str:
         return "ReLU()"

@@ -17,20 +17,16 @@ class CrossEntropyLoss:
     """
 
     def __call__(self, logits: np.ndarray, target: np.ndarray) -> float:
-        logits, target = F._check_logits_target(logits, target, "CrossEntropyLoss")
-        log_probs = F.log_softmax(logits)
-        self.probs, self.target = np.exp(log_probs), target
-        return float(-np.mean(log_probs[np.arange(len(target)), target]))
+        self.logits, self.target = F._check_logits_target(logits, target, "CrossEntropyLoss")
+        return F.cross_entropy(self.logits, self.target)
 
     def backward(self) -> np.ndarray:
-        if not hasattr(self, "probs"):
+        if not hasattr(self, "logits"):
             raise RuntimeError(
                 "CrossEntropyLoss.backward was called before the loss: compute "
                 "loss = loss_fn(logits, target) first, then loss_fn.backward()."
             )
-        grad = self.probs.copy()
-        grad[np.arange(len(self.target)), self.target] -= 1
-        return grad / len(self.target)
+        return F.cross_entropy_backward(self.logits, self.target)
 
     def __repr__(self) -> str:
         return "CrossEntropyLoss()"

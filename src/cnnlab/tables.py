@@ -7,6 +7,7 @@ Shapes are worked out with each layer's ``output_shape`` (the formulas of
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
 
 from .layers import Module, Sequential
@@ -100,8 +101,6 @@ def summary(model: Module, input_shape: tuple[int, ...]) -> Summary:
         shape = layer.output_shape(shape)
         kind = type(layer).__name__
         seen[kind] = seen.get(kind, 0) + 1
-        size = 1
-        for s in shape[1:]:
-            size *= s
+        size = math.prod(shape[1:])  # values per example: the batch axis is left out
         rows.append(SummaryRow(f"{kind}-{seen[kind]}", shape, size, count_params(layer), layer))
     return Summary(input_shape, rows)
