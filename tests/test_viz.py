@@ -86,3 +86,16 @@ def test_explorer_recomputes_when_a_control_changes():
 def test_explorer_views():
     assert "<img" in explorer_view("photo", "edge", 2, 1)
     assert explorer_view("worked example", "identity", 1, 1).count("<table") == 3
+
+
+def test_the_photo_view_leaves_the_notebook_backend_alone():
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    previous = matplotlib.get_backend()
+    plt.switch_backend("module://matplotlib_inline.backend_inline")  # as in a notebook
+    try:
+        explorer_view("photo", "edge", 1, 0)
+        assert matplotlib.get_backend() == "module://matplotlib_inline.backend_inline"
+    finally:
+        plt.switch_backend(previous)

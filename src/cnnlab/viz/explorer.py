@@ -47,9 +47,10 @@ def size_line(shape, kernel_shape, stride: int, padding: int) -> str:
 
 
 def _png_html(image: np.ndarray, feature_map: np.ndarray) -> str:
-    import matplotlib
+    """Input and feature map side by side, as an ``<img>`` holding a PNG.
 
-    matplotlib.use("Agg", force=False)
+    A bare ``Figure`` (not pyplot) renders without touching the notebook's backend.
+    """
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(8, 3.2))
