@@ -3,7 +3,6 @@
 import time
 import tracemalloc
 
-import numpy as np
 import pytest
 
 from cnnlab import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, count_params, summary

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .functional import _numeric
+from .functional._common import _numeric
 from .layers import Module
 
 

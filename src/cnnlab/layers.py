@@ -16,6 +16,9 @@ from collections.abc import Iterator
 import numpy as np
 
 from . import functional as F
+from .functional._common import _check_grad_output, _numeric
+from .functional.conv import _conv2d_backward_cols, _conv2d_cols
+from .functional.pool import _avg_pool2d_spread, _max_pool2d_argmax, _max_pool2d_backward_argmax
 from .init import uniform_fan_in
 from .shapes import IntOrPair, check_hyper, conv_output_size, pool_output_size
 
@@ -48,7 +51,7 @@ class Module:
     last_output_shape: Shape | None = None
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
-        x = F._numeric(x, "x")
+        x = _numeric(x, "x")
         self.output_shape(x.shape)
         out = self.forward(x)
         self.last_output_shape = out.shape
@@ -88,7 +91,7 @@ class Module:
                 f"{name}.backward was called before a forward pass. Call the layer on a batch "
                 f"first, y = layer(x), then pass dL/dy (shaped like y) to layer.backward."
             )
-        grad = F._check_grad_output(grad_output, self.last_output_shape, f"{name}.backward")
+        grad = _check_grad_output(grad_output, self.last_output_shape, f"{name}.backward")
         return grad if dtype is None else grad.astype(dtype, copy=False)
 
     def _expect(self, input_shape: Shape, layout: str, hint: str) -> None:
@@ -154,12 +157,12 @@ class Conv2d(Module):
         bias = None if self.bias is None else self.bias.data
         self.input_shape = x.shape
         out_size = self.output_shape(x.shape)[2:]
-        out, self.cols = F._conv2d_cols(x, self.weight.data, bias, self.stride, self.padding, out_size)
+        out, self.cols = _conv2d_cols(x, self.weight.data, bias, self.stride, self.padding, out_size)
         return out
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         grad = self._grad(grad_output, self.weight.data.dtype)
-        dx, dweight, dbias = F._conv2d_backward_cols(
+        dx, dweight, dbias = _conv2d_backward_cols(
             grad, self.cols, self.input_shape, self.weight.data, self.stride, self.padding
         )
         self.weight.grad += dweight
@@ -201,12 +204,12 @@ class MaxPool2d(_Pool2d):
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.input_shape = x.shape
         out_size = self.output_shape(x.shape)[2:]
-        out, self.argmax = F._max_pool2d_argmax(x, self.kernel_size, self.stride, out_size)
+        out, self.argmax = _max_pool2d_argmax(x, self.kernel_size, self.stride, out_size)
         return out
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         grad = self._grad(grad_output)
-        return F._max_pool2d_backward_argmax(
+        return _max_pool2d_backward_argmax(
             grad, self.argmax, self.input_shape, self.kernel_size, self.stride
         )
 
@@ -223,7 +226,7 @@ class AvgPool2d(_Pool2d):
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         grad = self._grad(grad_output)
-        return F._avg_pool2d_spread(grad, self.input_shape, self.kernel_size, self.stride)
+        return _avg_pool2d_spread(grad, self.input_shape, self.kernel_size, self.stride)
 
 
 class Linear(Module):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import functional as F
+from .functional.dense import _check_logits_target
 
 
 class CrossEntropyLoss:
@@ -17,7 +18,7 @@ class CrossEntropyLoss:
     """
 
     def __call__(self, logits: np.ndarray, target: np.ndarray) -> float:
-        self.logits, self.target = F._check_logits_target(logits, target, "CrossEntropyLoss")
+        self.logits, self.target = _check_logits_target(logits, target, "CrossEntropyLoss")
         return F.cross_entropy(self.logits, self.target)
 
     def backward(self) -> np.ndarray:
