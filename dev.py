@@ -63,7 +63,24 @@ def ensure_chromium() -> None:
     )
 
 
+def forget_stale_outputs() -> None:
+    """Drop the book's execution cache when cnnlab changed since the last build.
+
+    Jupyter Book reuses a notebook's cached outputs while its code cells are unchanged, so
+    a change to cnnlab (a widget's script, a figure) would not reach the site otherwise.
+    """
+    package = sorted((ROOT / "src" / "cnnlab").rglob("*"))
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in package if p.is_file() and "__pycache__" not in p.parts))
+    stamp = ROOT / "_build" / ".cnnlab.sha256"
+    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+        return
+    shutil.rmtree(ROOT / "_build" / ".jupyter_cache", ignore_errors=True)
+    stamp.parent.mkdir(exist_ok=True)
+    stamp.write_text(digest.hexdigest())
+
+
 def book(args: list[str]) -> None:
+    forget_stale_outputs()
     run(BIN / "jupyter-book", "build", ".", "-W", "-n", "--keep-going", *args)
     print(
         f"\nThe book is in {BUILD}. Open {BUILD / 'index.html'} in a browser, or serve it:\n"

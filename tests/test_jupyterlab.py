@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from test_site import CHROMIUM, FLAGS
+from browser import CHROMIUM, FLAGS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03_convolution.ipynb"

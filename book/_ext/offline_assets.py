@@ -11,10 +11,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-# The TeX-to-HTML component, its web fonts, the TeX extensions it loads on demand, and
-# the contextual menu with its accessibility tools. The other components and the speech
-# rule engine are left out.
-PARTS = ["tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions", "ui", "a11y"]
+# The components that _config.yml's mathjax3_config loads: the loader, the core, TeX input
+# (with the extensions it loads on demand), HTML output with its fonts, and the hidden
+# MathML that screen readers read. MathJax's right-click menu (ui/menu.js, 426 KB, the
+# larger part of the combined tex-chtml.js) and the speech rule engine are left out.
+PARTS = [
+    "startup.js", "core.js", "input/tex.js", "input/tex/extensions", "output/chtml.js",
+    "output/chtml/fonts/tex.js", "output/chtml/fonts/woff-v2", "a11y/assistive-mml.js",
+]
 
 
 def mathjax_source() -> Path:
@@ -32,7 +36,7 @@ def copy_mathjax(app, exception) -> None:
         if (source / part).is_dir():
             shutil.copytree(source / part, target / part, dirs_exist_ok=True)
         else:
-            target.mkdir(parents=True, exist_ok=True)
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source / part, target / part)
     shutil.copy2(source.parent / "LICENSE", target / "LICENSE")
 
