@@ -37,7 +37,7 @@ def test_format_number(value, text):
 
 
 def _payload(html: str) -> dict:
-    found = re.search(r'<script type="application/json" class="cnnlab-anim-data">(.*?)</script>', html, re.S)
+    found = re.search(r'<script type="application/json" class="cnnlab-data">(.*?)</script>', html, re.S)
     return json.loads(found.group(1))
 
 
@@ -99,3 +99,47 @@ def test_the_photo_view_leaves_the_notebook_backend_alone():
         assert matplotlib.get_backend() == "module://matplotlib_inline.backend_inline"
     finally:
         plt.switch_backend(previous)
+
+
+def _palettes() -> dict[str, dict[str, str]]:
+    """The widgets' colour variables, light and dark, read from the shared stylesheet."""
+    from cnnlab.viz.embed import asset
+
+    css = asset("widget.css")
+    light = css[css.index(".cnnlab-w {"):css.index("font-family")]
+    dark = css[css.index("html[data-theme=dark]"):]
+    dark = dark[:dark.index("}")]
+    def read(block: str) -> dict[str, str]:
+        found = re.findall(r"(--w-[\w-]+):\s*#([0-9a-f]{6}|[0-9a-f]{3})\b", block)
+        return {name: "#" + (h if len(h) == 6 else "".join(c * 2 for c in h)) for name, h in found}
+
+    return {"light": read(light), "dark": read(dark)}
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(hex_colour: str) -> float:
+        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+TEXT_ON = [  # (text, background) pairs that the widgets' cells and controls draw
+    ("fg", "bg"), ("fg", "cell"), ("muted", "bg"), ("pad-fg", "pad-1"), ("pad-fg", "pad-2"),
+    ("fg", "win"), ("fg", "win-2"), ("fg", "kernel"), ("fg", "done"), ("fg", "now"),
+    ("fg", "button"), ("ok", "bg"), ("bad", "bg"), ("muted", "cell"),
+]
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_widget_text_contrast_is_at_least_4_5(mode):
+    colours = _palettes()[mode]
+    for fg, bg in TEXT_ON:
+        ratio = _contrast(colours[f"--w-{fg}"], colours[f"--w-{bg}"])
+        assert ratio >= 4.5, f"{mode}: {fg} on {bg} has contrast {ratio:.2f}"
+
+
+def test_contrast_formula_on_known_pairs():
+    assert _contrast("#000000", "#ffffff") == pytest.approx(21)
+    assert _contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)

@@ -1,24 +1,20 @@
 """The sliding-kernel animation: every multiply-add of a 2D convolution, one step at a time.
 
 All numbers come from :func:`cnnlab.functional.conv2d`; the browser only draws them. The
-display is one self-contained HTML fragment (a small inline script and style, the numbers
-as JSON) with no element ids, no timestamps and no network requests, so it works in
-JupyterLab, in the built static site with no kernel, and gives the same output every time
-it is executed.
+display is one :class:`cnnlab.viz.embed.Fragment`: the shared player's controls and this
+animation's renderer (``assets/conv_animation.js``), with the numbers as JSON.
 """
 
 from __future__ import annotations
 
-import html
-import json
 from dataclasses import dataclass
-from importlib import resources
 from typing import Sequence
 
 import numpy as np
 
 from .. import functional as F
 from ..shapes import pair
+from .embed import Fragment
 
 
 def format_number(v: float) -> str:
@@ -74,10 +70,6 @@ def conv_steps(image, kernel, stride=1, padding=0) -> list[ConvStep]:
     return steps
 
 
-def _asset(name: str) -> str:
-    return resources.files("cnnlab.viz").joinpath("assets", name).read_text(encoding="utf-8")
-
-
 def _grid(a: np.ndarray, fmt=format_number) -> list[list[str]]:
     return [[fmt(v) for v in row] for row in np.asarray(a).tolist()]
 
@@ -93,18 +85,12 @@ class ConvAnimation:
         return f"<{self.description}; run in JupyterLab or see the book's web page to play it>"
 
     def _repr_html_(self) -> str:
-        payload = json.dumps(self.data, ensure_ascii=False, separators=(",", ":"))
-        payload = payload.replace("</", "<\\/")  # keep the JSON from closing its script tag
-        return (
-            f'<div class="cnnlab-anim" tabindex="0" role="group" '
-            f'aria-label="{html.escape(self.description)}. Arrow keys step, space plays.">'
-            f"<style>{_asset('conv_animation.css')}</style>"
-            f'<script type="application/json" class="cnnlab-anim-data">{payload}</script>'
-            f'<div class="cnnlab-anim-body"><p>{html.escape(self.description)}. '
-            "The animation needs JavaScript: run the cell in JupyterLab "
-            "(trusted notebook) or open the book's web page.</p></div>"
-            f"<script>{_asset('conv_animation.js')}</script></div>"
-        )
+        return Fragment(
+            kind="anim", assets=["player", "conv_animation"], data=self.data, focusable=True,
+            label=f"{self.description}. Arrow keys step, space plays.",
+            fallback=f"{self.description}. The animation needs JavaScript: run the cell in "
+            "JupyterLab (trusted notebook) or open the book's web page.",
+        ).html()
 
 
 def conv_animation(

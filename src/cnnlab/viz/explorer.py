@@ -20,18 +20,23 @@ from ..kernels import classic_kernels
 from ..shapes import conv_output_size
 from .animation import format_number
 
-_CELL = "border:1px solid #bbb;min-width:2.2em;height:2.2em;text-align:center;padding:0 3px"
+_CELL = "border:1px solid #8c8c8c;min-width:2.2em;height:2.2em;text-align:center;padding:0 3px"
+_HEAD = "font-size:11px;font-weight:400;padding:0 4px"
 
 
 def table_html(a: np.ndarray, caption: str) -> str:
-    """A small 2D array ``(H, W)`` as an HTML table with its numbers, under a caption."""
+    """A small 2D array ``(H, W)`` as an HTML table with its numbers, its row and column
+    indices as headers, under a caption."""
+    a = np.asarray(a)
+    head = "<tr><td></td>" + "".join(f'<th scope="col" style="{_HEAD}">{j}</th>' for j in range(a.shape[1])) + "</tr>"
     rows = "".join(
-        "<tr>" + "".join(f'<td style="{_CELL}">{format_number(v)}</td>' for v in row) + "</tr>"
-        for row in np.asarray(a).tolist()
+        f'<tr><th scope="row" style="{_HEAD}">{i}</th>'
+        + "".join(f'<td style="{_CELL}">{format_number(v)}</td>' for v in row) + "</tr>"
+        for i, row in enumerate(a.tolist())
     )
     return (
         '<figure style="margin:0 12px 8px 0;display:inline-block;vertical-align:top">'
-        f'<table style="border-collapse:collapse">{rows}</table>'
+        f'<table style="border-collapse:collapse"><thead>{head}</thead><tbody>{rows}</tbody></table>'
         f'<figcaption style="font-size:12px;text-align:center">{html.escape(caption)}</figcaption>'
         "</figure>"
     )

@@ -1,0 +1,54 @@
+"""Every chapter notebook follows the kit: numbered exercises with a checker, a code answer
+cell and a folded solution; figures with alt text; the student edition's tags in place."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text())["cells"]
+
+
+def source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def tags(cell: dict) -> list[str]:
+    return cell["metadata"].get("tags", [])
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_exercises_are_numbered_checked_and_solved(path):
+    chapter = int(path.name[:2])
+    all_cells = cells(path)
+    prose = [int(n) for c in all_cells if c["cell_type"] == "markdown"
+             for n in re.findall(rf"\*\*Exercise {chapter}\.(\d+)\.\*\*", source(c))]
+    checkers = [int(n) for c in all_cells if c["cell_type"] == "code"
+                for n in re.findall(rf'Exercise\(\s*"{chapter}\.(\d+)"', source(c))]
+    assert len(prose) >= 5, "at least five exercises"
+    assert prose == list(range(1, len(prose) + 1)) == checkers
+    solutions = [c for c in all_cells if "solution" in tags(c) and "{admonition} Solution" in source(c)]
+    assert len(solutions) == len(prose)
+    for c in solutions:
+        assert ":class: dropdown" in source(c), "solutions stay folded until asked for"
+    for c in all_cells:
+        if c["cell_type"] == "code" and ".check(" in source(c):
+            assert "exercise" in tags(c)
+            assert not any(o["output_type"] == "error" for o in c["outputs"])
+        if c["cell_type"] == "code":
+            assert not re.search(r"^\s*assert ", source(c), re.M), "checks print hints, they do not assert"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_every_figure_has_alt_text(path):
+    for c in cells(path):
+        if c["cell_type"] == "code" and any("image/png" in o.get("data", {}) for o in c["outputs"]):
+            alt = c["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
+            assert len(alt) > 20, f"figure without alt text: {source(c)[:80]!r}"
