@@ -18,9 +18,18 @@ import numpy as np
 from . import functional as F
 from .functional._common import _check_grad_output, _numeric
 from .functional.conv import _conv2d_backward_cols, _conv2d_cols
-from .functional.pool import _avg_pool2d_spread, _max_pool2d_argmax, _max_pool2d_backward_argmax
+from .functional.pool import (
+    OutputSize,
+    Windows,
+    _avg_pool2d,
+    _avg_pool2d_spread,
+    _max_pool2d_argmax,
+    _max_pool2d_backward_argmax,
+    adaptive_output_size,
+    pool_windows,
+)
 from .init import uniform_fan_in
-from .shapes import IntOrPair, check_hyper, conv_output_size, pool_output_size
+from .shapes import IntOrPair, check_hyper, check_pool_hyper, conv_output_size
 
 Shape = tuple[int, ...]
 Rng = int | np.random.Generator | None
@@ -178,55 +187,113 @@ class Conv2d(Module):
 class _Pool2d(Module):
     """What max and average pooling share: hyper-parameters and the output shape."""
 
-    def __init__(self, kernel_size: IntOrPair, stride: IntOrPair | None = None):
-        stride = kernel_size if stride is None else stride
-        self.kernel_size, self.stride, _ = check_hyper(kernel_size, stride, 0)
+    def __init__(
+        self,
+        kernel_size: IntOrPair,
+        stride: IntOrPair | None = None,
+        padding: IntOrPair = 0,
+        *,
+        ceil_mode: bool = False,
+    ):
+        self.kernel_size, self.stride, self.padding = check_pool_hyper(kernel_size, stride, padding)
+        self.ceil_mode = ceil_mode
 
-    def output_shape(self, input_shape: Shape) -> Shape:
+    def _windows(self, input_shape: Shape) -> Windows:
         self._expect(input_shape, "(N, C, H, W)", "For one image of shape (C, H, W) use x[None].")
         try:
-            out_size = pool_output_size(tuple(input_shape[2:]), self.kernel_size, self.stride)
+            return pool_windows(tuple(input_shape[2:]), self.kernel_size, self.stride, self.padding, self.ceil_mode)
         except ValueError as err:
             raise ValueError(f"{type(self).__name__} on input shape {tuple(input_shape)}: {err}") from None
-        return tuple(input_shape[:2]) + out_size
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        return tuple(input_shape[:2]) + self._windows(input_shape).out
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride})"
+        return (f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"padding={self.padding}, ceil_mode={self.ceil_mode}{self._extra_repr()})")
+
+    def _extra_repr(self) -> str:
+        return ""
 
 
 class MaxPool2d(_Pool2d):
     """Max pooling, as ``torch.nn.MaxPool2d``: ``stride`` defaults to ``kernel_size``.
 
-    Shapes: ``x`` ``(N, C, H, W)`` -> ``(N, C, OH, OW)``, ``OH = floor((H - kh) / sh) + 1``.
-    No parameters. The backward pass sends each window's gradient to its maximum.
+    Shapes: ``x`` ``(N, C, H, W)`` -> ``(N, C, OH, OW)``, ``OH = floor((H + 2*ph - kh) / sh) + 1``
+    (``ceil`` with ``ceil_mode=True``). Padding cells never win. No parameters. The backward
+    pass sends each window's gradient to its maximum.
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.input_shape = x.shape
-        out_size = self.output_shape(x.shape)[2:]
-        out, self.argmax = _max_pool2d_argmax(x, self.kernel_size, self.stride, out_size)
+        self.windows = self._windows(x.shape)
+        out, self.argmax = _max_pool2d_argmax(x, self.windows)
         return out
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         grad = self._grad(grad_output)
-        return _max_pool2d_backward_argmax(
-            grad, self.argmax, self.input_shape, self.kernel_size, self.stride
-        )
+        return _max_pool2d_backward_argmax(grad, self.argmax, self.input_shape, self.windows)
 
 
 class AvgPool2d(_Pool2d):
     """Average pooling, as ``torch.nn.AvgPool2d``: ``stride`` defaults to ``kernel_size``.
 
-    Shapes as in :class:`MaxPool2d`. The backward pass spreads each window's gradient evenly.
+    Shapes as in :class:`MaxPool2d`. Padding counts as zeros; ``count_include_pad=True``
+    (PyTorch's default) divides by the whole window, ``False`` by its cells inside the input
+    (see ``functional.avg_pool2d``). The backward pass spreads each window's gradient evenly.
     """
+
+    def __init__(
+        self,
+        kernel_size: IntOrPair,
+        stride: IntOrPair | None = None,
+        padding: IntOrPair = 0,
+        *,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+    ):
+        super().__init__(kernel_size, stride, padding, ceil_mode=ceil_mode)
+        self.count_include_pad = count_include_pad
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.input_shape = x.shape
-        return F.avg_pool2d(x, self.kernel_size, self.stride)
+        self.windows = self._windows(x.shape)
+        return _avg_pool2d(x, self.windows, self.count_include_pad)
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         grad = self._grad(grad_output)
-        return _avg_pool2d_spread(grad, self.input_shape, self.kernel_size, self.stride)
+        return _avg_pool2d_spread(grad, self.input_shape, self.windows, self.count_include_pad)
+
+    def _extra_repr(self) -> str:
+        return f", count_include_pad={self.count_include_pad}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Adaptive average pooling, as ``torch.nn.AdaptiveAvgPool2d``: the output size is fixed
+    and the windows adapt to the input (``functional.adaptive_avg_pool2d``).
+
+    Shapes: ``x`` ``(N, C, H, W)`` -> ``(N, C, OH, OW)`` with ``(OH, OW)`` from ``output_size``
+    (an int or a pair; ``None`` keeps that size of the input). ``AdaptiveAvgPool2d(1)`` is
+    global average pooling: ``(N, C, H, W)`` -> ``(N, C, 1, 1)``. No parameters.
+    """
+
+    def __init__(self, output_size: OutputSize):
+        adaptive_output_size(output_size, (1, 1))  # checks output_size now, not at the first call
+        self.output_size = output_size
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        self._expect(input_shape, "(N, C, H, W)", "For one image of shape (C, H, W) use x[None].")
+        return tuple(input_shape[:2]) + adaptive_output_size(self.output_size, tuple(input_shape[2:]))
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        return F.adaptive_avg_pool2d_backward(self._grad(grad_output), self.x, self.output_size)
+
+    def __repr__(self) -> str:
+        return f"AdaptiveAvgPool2d(output_size={self.output_size!r})"
 
 
 class Linear(Module):
