@@ -178,3 +178,21 @@ def test_forward_and_backward_match_pytorch():
     np.testing.assert_allclose(dx, tx.grad.numpy(), atol=1e-12)
     np.testing.assert_allclose(conv.weight.grad, tconv.weight.grad.numpy(), atol=1e-12)
     np.testing.assert_allclose(fc.bias.grad, tfc.bias.grad.numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda: Conv2d(0, 3, 3), r"Conv2d's in_channels must be a whole number of at least 1, got 0 \(type int\): it counts the channels of x"),
+        (lambda: Conv2d(3, -2, 3), r"Conv2d's out_channels must be a whole number of at least 1, got -2 .*the filters"),
+        (lambda: Conv2d(2.0, 3, 3), r"Conv2d's in_channels must be a whole number of at least 1, got 2.0 \(type float\)"),
+        (lambda: Conv2d(True, 3, 3), r"in_channels must be a whole number of at least 1, got True \(type bool\)"),
+        (lambda: Linear(0, 10), r"Linear's in_features must be a whole number of at least 1, got 0 .*inputs per example"),
+        (lambda: Linear(10, 1.5), r"Linear's out_features must be a whole number of at least 1, got 1.5"),
+        (lambda: AdaptiveAvgPool2d((2, 0)), r"output_size must be a whole number of at least 1, got 0"),
+    ],
+)
+def test_channel_and_feature_counts_must_be_whole_and_positive(make, words):
+    with pytest.raises(ValueError, match=words):
+        make()
+    assert Conv2d(np.int64(3), 2, 1, rng=0).in_channels == 3  # numpy integers are whole numbers too

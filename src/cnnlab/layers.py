@@ -29,7 +29,7 @@ from .functional.pool import (
     pool_windows,
 )
 from .init import uniform_fan_in
-from .shapes import IntOrPair, check_hyper, check_pool_hyper, conv_output_size
+from .shapes import IntOrPair, check_count, check_hyper, check_pool_hyper, conv_output_size
 
 Shape = tuple[int, ...]
 Rng = int | np.random.Generator | None
@@ -142,7 +142,8 @@ class Conv2d(Module):
         rng: Rng = None,
         dtype=np.float32,
     ):
-        self.in_channels, self.out_channels = in_channels, out_channels
+        self.in_channels = check_count(in_channels, "Conv2d's in_channels", "the channels of x (3 for RGB)")
+        self.out_channels = check_count(out_channels, "Conv2d's out_channels", "the filters")
         self.kernel_size, self.stride, self.padding = check_hyper(kernel_size, stride, padding)
         rng = np.random.default_rng(rng)
         fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
@@ -307,7 +308,8 @@ class Linear(Module):
     def __init__(
         self, in_features: int, out_features: int, bias: bool = True, *, rng: Rng = None, dtype=np.float32
     ):
-        self.in_features, self.out_features = in_features, out_features
+        self.in_features = check_count(in_features, "Linear's in_features", "the inputs per example")
+        self.out_features = check_count(out_features, "Linear's out_features", "the outputs per example")
         rng = np.random.default_rng(rng)
         self.weight = Parameter(uniform_fan_in((out_features, in_features), in_features, rng, dtype))
         self.bias = Parameter(uniform_fan_in((out_features,), in_features, rng, dtype)) if bias else None
