@@ -11,7 +11,7 @@ PyTorch; pass ``dtype=np.float64`` for gradient checking); inputs are converted 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
@@ -86,6 +86,42 @@ class Module:
         """Yield the learned parameters, as ``torch.nn.Module.parameters`` does."""
         for _, parameter in self.named_parameters():
             yield parameter
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Every parameter under its PyTorch name, as a copy: ``{"weight": ..., "bias": ...}``
+        for one layer, ``{"0.weight": ..., "0.bias": ..., "3.weight": ...}`` for a Sequential."""
+        return {name: parameter.data.copy() for name, parameter in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, np.ndarray]) -> None:
+        """Copy the arrays of ``state`` (from :meth:`state_dict` or ``cnnlab.load``) into the
+        parameters of the same names, keeping their dtype, as ``torch.nn.Module.load_state_dict``.
+
+        The keys must be exactly this model's parameter names and each array must have its
+        parameter's shape; otherwise nothing is copied and a ValueError says what differs.
+        """
+        parameters = dict(self.named_parameters())
+        missing = [name for name in parameters if name not in state]
+        unexpected = [name for name in state if name not in parameters]
+        name = type(self).__name__
+        if missing or unexpected:
+            raise ValueError(
+                f"{name}.load_state_dict: the state does not fit this model. Missing key(s): "
+                f"{missing or 'none'}; unexpected key(s): {unexpected or 'none'}. The state was "
+                "saved from a model with other layers: build the model exactly as the one that was "
+                "saved (the same layers in the same order, with bias on or off alike; "
+                "model.state_dict().keys() lists what this one expects), then load again."
+            )
+        arrays = {key: _numeric(value, f"state[{key!r}]") for key, value in state.items()}
+        for key, parameter in parameters.items():
+            if arrays[key].shape != parameter.shape:
+                raise ValueError(
+                    f"{name}.load_state_dict: {key!r} has shape {arrays[key].shape} in the state but "
+                    f"{parameter.shape} in this model. Build the layer with the sizes used when the "
+                    "state was saved (a Conv2d weight is (out_channels, in_channels, kh, kw), a Linear "
+                    "weight (out_features, in_features)); nothing was loaded."
+                )
+        for key, parameter in parameters.items():
+            parameter.data[...] = arrays[key]
 
     def zero_grad(self) -> None:
         """Set the gradient of every parameter to zero."""
