@@ -20,13 +20,13 @@ from .functional._common import _check_grad_output, _numeric
 from .functional.conv import _conv2d_backward_cols, _conv2d_cols
 from .functional.pool import (
     OutputSize,
-    Windows,
+    _adaptive_output_size,
     _avg_pool2d,
     _avg_pool2d_spread,
     _max_pool2d_argmax,
     _max_pool2d_backward_argmax,
-    adaptive_output_size,
-    pool_windows,
+    _pool_windows,
+    _Windows,
 )
 from .init import uniform_fan_in
 from .shapes import IntOrPair, check_count, check_hyper, check_pool_hyper, conv_output_size
@@ -235,10 +235,10 @@ class _Pool2d(Module):
         self.kernel_size, self.stride, self.padding = check_pool_hyper(kernel_size, stride, padding)
         self.ceil_mode = ceil_mode
 
-    def _windows(self, input_shape: Shape) -> Windows:
+    def _windows(self, input_shape: Shape) -> _Windows:
         self._expect(input_shape, "(N, C, H, W)", "For one image of shape (C, H, W) use x[None].")
         try:
-            return pool_windows(tuple(input_shape[2:]), self.kernel_size, self.stride, self.padding, self.ceil_mode)
+            return _pool_windows(tuple(input_shape[2:]), self.kernel_size, self.stride, self.padding, self.ceil_mode)
         except ValueError as err:
             raise ValueError(f"{type(self).__name__} on input shape {tuple(input_shape)}: {err}") from None
 
@@ -315,12 +315,12 @@ class AdaptiveAvgPool2d(Module):
     """
 
     def __init__(self, output_size: OutputSize):
-        adaptive_output_size(output_size, (1, 1))  # checks output_size now, not at the first call
+        _adaptive_output_size(output_size, (1, 1))  # checks output_size now, not at the first call
         self.output_size = output_size
 
     def output_shape(self, input_shape: Shape) -> Shape:
         self._expect(input_shape, "(N, C, H, W)", "For one image of shape (C, H, W) use x[None].")
-        return tuple(input_shape[:2]) + adaptive_output_size(self.output_size, tuple(input_shape[2:]))
+        return tuple(input_shape[:2]) + _adaptive_output_size(self.output_size, tuple(input_shape[2:]))
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x

@@ -21,7 +21,7 @@ OutputSize = int | tuple[int | None, int | None]
 # or right are dropped, unless ``ceil_mode=True`` gives them one last, partial window.
 
 
-class Windows(NamedTuple):
+class _Windows(NamedTuple):
     """Where the windows of a pooling call lie: ``kernel``, ``stride`` and ``padding`` as
     ``(h, w)`` pairs, and the output size ``out = (OH, OW)``."""
 
@@ -31,19 +31,19 @@ class Windows(NamedTuple):
     out: tuple[int, int]
 
 
-def pool_windows(
+def _pool_windows(
     hw: tuple[int, int], kernel_size: IntOrPair, stride: IntOrPair | None, padding: IntOrPair, ceil_mode: bool
-) -> Windows:
+) -> _Windows:
     """Check pooling hyper-parameters for an input of size ``hw = (H, W)``; the windows."""
     kernel, stride, padding = check_pool_hyper(kernel_size, stride, padding)
-    return Windows(kernel, stride, padding, pool_output_size(hw, kernel, stride, padding, ceil_mode=ceil_mode))
+    return _Windows(kernel, stride, padding, pool_output_size(hw, kernel, stride, padding, ceil_mode=ceil_mode))
 
 
 def _prepare_pool(x, kernel_size, stride, padding, ceil_mode, fname: str):
-    """Check a pooling call; returns ``x`` as an array and its :class:`Windows`."""
+    """Check a pooling call; returns ``x`` as an array and its :class:`_Windows`."""
     x = _plane_stack(x, fname)
     try:
-        windows = pool_windows(x.shape[-2:], kernel_size, stride, padding, ceil_mode)
+        windows = _pool_windows(x.shape[-2:], kernel_size, stride, padding, ceil_mode)
     except ValueError as err:
         raise ValueError(
             f"{fname} (x shape {x.shape}, kernel_size {kernel_size!r}, stride {stride!r}, "
@@ -63,13 +63,13 @@ def _plane_stack(x, fname: str) -> np.ndarray:
     return x
 
 
-def _pad_widths(hw, w: Windows) -> list[tuple[int, int]]:
+def _pad_widths(hw, w: _Windows) -> list[tuple[int, int]]:
     """``(before, after)`` for each of H and W: ``padding`` before, and after as much as the
     last window reaches (at least ``padding``; a ``ceil_mode`` window may reach further)."""
     return [(p, max(p, (o - 1) * s + k - n - p)) for n, k, s, p, o in zip(hw, *w)]
 
 
-def _pad(x: np.ndarray, w: Windows, fill) -> np.ndarray:
+def _pad(x: np.ndarray, w: _Windows, fill) -> np.ndarray:
     """``x (..., H, W)`` padded with ``fill`` so that every window of ``w`` lies inside it."""
     widths = _pad_widths(x.shape[-2:], w)
     if not any(before or after for before, after in widths):
@@ -77,13 +77,13 @@ def _pad(x: np.ndarray, w: Windows, fill) -> np.ndarray:
     return np.pad(x, [(0, 0)] * (x.ndim - 2) + widths, constant_values=fill)
 
 
-def _padded_zeros(x_shape, w: Windows, dtype) -> np.ndarray:
+def _padded_zeros(x_shape, w: _Windows, dtype) -> np.ndarray:
     """Zeros shaped like ``_pad(x, w, ...)`` for ``x`` of ``x_shape``: where gradients collect."""
     padded = tuple(n + before + after for n, (before, after) in zip(x_shape[-2:], _pad_widths(x_shape[-2:], w)))
     return np.zeros(tuple(x_shape[:-2]) + padded, dtype=dtype)
 
 
-def _unpad(dxp: np.ndarray, hw, w: Windows) -> np.ndarray:
+def _unpad(dxp: np.ndarray, hw, w: _Windows) -> np.ndarray:
     """The inverse of :func:`_pad` for gradients: the ``(..., H, W)`` part of ``dxp``."""
     (ph, pw), (h, wd) = w.padding, hw
     return dxp[..., ph : ph + h, pw : pw + wd]
@@ -94,7 +94,7 @@ def _lowest(dtype: np.dtype):
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min
 
 
-def _max_pool2d_argmax(x, w: Windows):
+def _max_pool2d_argmax(x, w: _Windows):
     """Fast max pooling; returns ``(out, argmax)``, where ``argmax`` is the kernel cell
     ``p*kw + q`` of each window's maximum (the first one, on ties), shaped like ``out``."""
     xp = _pad(x, w, _lowest(x.dtype))
@@ -109,7 +109,7 @@ def _max_pool2d_argmax(x, w: Windows):
     return best, argmax
 
 
-def _max_pool2d_backward_argmax(grad_output, argmax, x_shape, w: Windows):
+def _max_pool2d_backward_argmax(grad_output, argmax, x_shape, w: _Windows):
     """Route each window's gradient to its maximum: ``dx`` of shape ``x_shape``."""
     dxp = _padded_zeros(x_shape, w, grad_output.dtype)
     for p, q, window in _kernel_cells(w.kernel, w.stride, w.out):
@@ -159,7 +159,7 @@ def max_pool2d_backward(
     return _max_pool2d_backward_argmax(grad, argmax, x.shape, w)
 
 
-def _avg_divisors(hw, w: Windows, count_include_pad: bool) -> np.ndarray:
+def _avg_divisors(hw, w: _Windows, count_include_pad: bool) -> np.ndarray:
     """``(OH, OW)``: how many cells each window averages, as PyTorch counts them.
 
     With ``count_include_pad`` a window counts its cells inside the padded input, padding
@@ -197,7 +197,7 @@ def avg_pool2d(
     return _avg_pool2d(x, w, count_include_pad)
 
 
-def _avg_pool2d(x, w: Windows, count_include_pad: bool) -> np.ndarray:
+def _avg_pool2d(x, w: _Windows, count_include_pad: bool) -> np.ndarray:
     xp = _pad(x, w, 0)
     total = np.zeros(x.shape[:-2] + w.out, dtype=np.result_type(x.dtype, np.float32))
     for _, _, window in _kernel_cells(w.kernel, w.stride, w.out):
@@ -225,7 +225,7 @@ def avg_pool2d_backward(
     return _avg_pool2d_spread(grad, x.shape, w, count_include_pad)
 
 
-def _avg_pool2d_spread(grad_output, x_shape, w: Windows, count_include_pad: bool):
+def _avg_pool2d_spread(grad_output, x_shape, w: _Windows, count_include_pad: bool):
     """Spread each window's gradient evenly over the window: ``dx`` of shape ``x_shape``."""
     share = grad_output / _avg_divisors(x_shape[-2:], w, count_include_pad).astype(grad_output.dtype)
     dxp = _padded_zeros(x_shape, w, share.dtype)
@@ -237,7 +237,7 @@ def _avg_pool2d_spread(grad_output, x_shape, w: Windows, count_include_pad: bool
 # --- Naive pooling: one window at a time, clipped to the input -------------------------------
 
 
-def _naive_windows(hw, w: Windows, count_include_pad: bool):
+def _naive_windows(hw, w: _Windows, count_include_pad: bool):
     """Yield ``(i, j, rows, cols, count)`` for every output cell: the rows and columns of
     ``x`` its window covers (padding cut off) and the number of cells it averages."""
     (h, wd), (kh, kw), (sh, sw), (ph, pw) = hw, w.kernel, w.stride, w.padding
@@ -252,7 +252,7 @@ def _naive_windows(hw, w: Windows, count_include_pad: bool):
         yield i, j, rows, cols, count
 
 
-def _pool_naive(x, w: Windows, count_include_pad, reduce):
+def _pool_naive(x, w: _Windows, count_include_pad, reduce):
     result = np.zeros(x.shape[:-2] + w.out, dtype=np.result_type(x.dtype, np.float32))
     for lead in np.ndindex(*x.shape[:-2]):
         for i, j, rows, cols, count in _naive_windows(x.shape[-2:], w, count_include_pad):
@@ -287,7 +287,7 @@ def avg_pool2d_naive(
     return _pool_naive(x, w, count_include_pad, lambda window, count: window.sum() / count)
 
 
-def _pool_backward_naive(grad_output, x, w: Windows, count_include_pad, fname, route):
+def _pool_backward_naive(grad_output, x, w: _Windows, count_include_pad, fname, route):
     grad = _check_grad_output(grad_output, x.shape[:-2] + w.out, fname)
     dx = np.zeros(x.shape, dtype=np.result_type(grad.dtype, np.float32))
     for lead in np.ndindex(*x.shape[:-2]):
@@ -341,11 +341,11 @@ def avg_pool2d_backward_naive(
 #
 # The output size is fixed and the windows adapt to the input: along an axis of size n with
 # `out` outputs, window i spans cells floor(i*n/out) to ceil((i+1)*n/out) - 1, as in PyTorch.
-# Windows may differ in size by one and may overlap; AdaptiveAvgPool2d(1) is global average
+# _Windows may differ in size by one and may overlap; AdaptiveAvgPool2d(1) is global average
 # pooling, one mean per channel.
 
 
-def adaptive_output_size(output_size: OutputSize, hw: tuple[int, int]) -> tuple[int, int]:
+def _adaptive_output_size(output_size: OutputSize, hw: tuple[int, int]) -> tuple[int, int]:
     """``output_size`` (an int, or an ``(OH, OW)`` pair whose ``None`` keeps that axis of
     ``hw = (H, W)``) as a pair of ints; a clear error for sizes below 1."""
     sizes = output_size if isinstance(output_size, (tuple, list)) else (output_size, output_size)
@@ -355,7 +355,7 @@ def adaptive_output_size(output_size: OutputSize, hw: tuple[int, int]) -> tuple[
     return tuple(n if size is None else check_count(size, "output_size", meaning) for size, n in zip(sizes, hw))
 
 
-def adaptive_span(i: int, n: int, out: int) -> tuple[int, int]:
+def _adaptive_span(i: int, n: int, out: int) -> tuple[int, int]:
     """``(start, stop)`` of window ``i`` of ``out`` over ``n`` cells: ``floor(i*n/out)``,
     ``ceil((i+1)*n/out)``."""
     return i * n // out, -(-(i + 1) * n // out)
@@ -365,7 +365,7 @@ def _averaging_matrix(n: int, out: int, dtype) -> np.ndarray:
     """``(out, n)``: row ``i`` holds ``1/size`` over window ``i``, so ``A @ v`` averages each window."""
     a = np.zeros((out, n), dtype=dtype)
     for i in range(out):
-        start, stop = adaptive_span(i, n, out)
+        start, stop = _adaptive_span(i, n, out)
         a[i, start:stop] = 1 / (stop - start)
     return a
 
@@ -373,7 +373,7 @@ def _averaging_matrix(n: int, out: int, dtype) -> np.ndarray:
 def _prepare_adaptive(x, output_size, fname: str):
     """``x`` as an array, its float dtype and the averaging matrices along H and W."""
     x = _plane_stack(x, fname)
-    out = adaptive_output_size(output_size, x.shape[-2:])
+    out = _adaptive_output_size(output_size, x.shape[-2:])
     dtype = np.result_type(x.dtype, np.float32)
     return x, [_averaging_matrix(n, o, dtype) for n, o in zip(x.shape[-2:], out)]
 
@@ -409,13 +409,13 @@ def adaptive_avg_pool2d_backward(
 def _adaptive_windows(hw, out):
     """Yield ``(i, j, rows, cols)``: output cell and the input rows and columns it averages."""
     for i, j in np.ndindex(*out):
-        yield i, j, slice(*adaptive_span(i, hw[0], out[0])), slice(*adaptive_span(j, hw[1], out[1]))
+        yield i, j, slice(*_adaptive_span(i, hw[0], out[0])), slice(*_adaptive_span(j, hw[1], out[1]))
 
 
 def adaptive_avg_pool2d_naive(x: np.ndarray, output_size: OutputSize) -> np.ndarray:
     """:func:`adaptive_avg_pool2d` as loops: the mean of every window. Slow: for teaching."""
     x = _plane_stack(x, "adaptive_avg_pool2d_naive")
-    out = adaptive_output_size(output_size, x.shape[-2:])
+    out = _adaptive_output_size(output_size, x.shape[-2:])
     result = np.zeros(x.shape[:-2] + out, dtype=np.result_type(x.dtype, np.float32))
     for lead in np.ndindex(*x.shape[:-2]):
         for i, j, rows, cols in _adaptive_windows(x.shape[-2:], out):
@@ -429,7 +429,7 @@ def adaptive_avg_pool2d_backward_naive(
     """:func:`adaptive_avg_pool2d_backward` as loops: give each cell of a window ``d / size``."""
     fname = "adaptive_avg_pool2d_backward_naive"
     x = _plane_stack(x, fname)
-    out = adaptive_output_size(output_size, x.shape[-2:])
+    out = _adaptive_output_size(output_size, x.shape[-2:])
     grad = _check_grad_output(grad_output, x.shape[:-2] + out, fname)
     dx = np.zeros(x.shape, dtype=np.result_type(grad.dtype, np.float32))
     for lead in np.ndindex(*x.shape[:-2]):
