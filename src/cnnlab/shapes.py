@@ -6,7 +6,8 @@ cells at a time, gives
 
     out = floor((n + 2p - f) / s) + 1
 
-windows. The functions accept an int, or an ``(h, w)`` pair for height and width.
+windows. Pooling may instead round up (``ceil_mode=True``, :func:`ceil_window_count`).
+The functions accept an int, or an ``(h, w)`` pair for height and width.
 """
 
 from __future__ import annotations
