@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cnnlab import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Parameter, ReLU, Sequential, gradcheck
+from cnnlab import AdaptiveAvgPool2d, AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Parameter, ReLU, Sequential, gradcheck
 
 f64 = {"dtype": np.float64}
 
@@ -21,6 +21,12 @@ LAYERS = [
     (lambda: AvgPool2d(2), (2, 3, 4, 4)),
     (lambda: AvgPool2d(3, stride=2), (1, 2, 7, 9)),
     (lambda: AvgPool2d(2), (1, 1, 5, 7)),
+    (lambda: MaxPool2d(3, stride=2, padding=1), (1, 2, 7, 6)),
+    (lambda: MaxPool2d(2, padding=1, ceil_mode=True), (2, 1, 5, 4)),
+    (lambda: AvgPool2d(3, stride=2, padding=1, ceil_mode=True), (1, 2, 6, 7)),
+    (lambda: AvgPool2d((3, 2), padding=(1, 0), ceil_mode=True, count_include_pad=False), (2, 1, 7, 5)),
+    (lambda: AdaptiveAvgPool2d((3, 2)), (2, 2, 5, 7)),
+    (lambda: AdaptiveAvgPool2d(1), (1, 3, 4, 4)),
     (lambda: Linear(5, 3, rng=4, **f64), (4, 5)),
     (lambda: Linear(6, 2, bias=False, rng=5, **f64), (1, 6)),
     (lambda: ReLU(), (2, 3, 4, 5)),
@@ -99,7 +105,7 @@ def test_parameter_holds_data_and_grad():
 def test_reprs_follow_pytorch():
     assert repr(Conv2d(1, 6, 5, padding=2, rng=0)) == (
         "Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2), bias=True)")
-    assert repr(MaxPool2d(3, 2)) == "MaxPool2d(kernel_size=(3, 3), stride=(2, 2))"
+    assert repr(MaxPool2d(3, 2)) == "MaxPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(0, 0), ceil_mode=False)"
     assert "(1): ReLU()" in repr(Sequential(Flatten(), ReLU()))
 
 
@@ -172,3 +178,21 @@ def test_forward_and_backward_match_pytorch():
     np.testing.assert_allclose(dx, tx.grad.numpy(), atol=1e-12)
     np.testing.assert_allclose(conv.weight.grad, tconv.weight.grad.numpy(), atol=1e-12)
     np.testing.assert_allclose(fc.bias.grad, tfc.bias.grad.numpy(), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "make, words",
+    [
+        (lambda: Conv2d(0, 3, 3), r"Conv2d's in_channels must be a whole number of at least 1, got 0 \(type int\): it counts the channels of x"),
+        (lambda: Conv2d(3, -2, 3), r"Conv2d's out_channels must be a whole number of at least 1, got -2 .*the filters"),
+        (lambda: Conv2d(2.0, 3, 3), r"Conv2d's in_channels must be a whole number of at least 1, got 2.0 \(type float\)"),
+        (lambda: Conv2d(True, 3, 3), r"in_channels must be a whole number of at least 1, got True \(type bool\)"),
+        (lambda: Linear(0, 10), r"Linear's in_features must be a whole number of at least 1, got 0 .*inputs per example"),
+        (lambda: Linear(10, 1.5), r"Linear's out_features must be a whole number of at least 1, got 1.5"),
+        (lambda: AdaptiveAvgPool2d((2, 0)), r"output_size must be a whole number of at least 1, got 0"),
+    ],
+)
+def test_channel_and_feature_counts_must_be_whole_and_positive(make, words):
+    with pytest.raises(ValueError, match=words):
+        make()
+    assert Conv2d(np.int64(3), 2, 1, rng=0).in_channels == 3  # numpy integers are whole numbers too

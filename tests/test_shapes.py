@@ -39,6 +39,23 @@ def test_pool_output_size(args, expected):
 
 
 @pytest.mark.parametrize(
+    "args, expected",
+    [
+        ((5, 2), 3),  # ceil(3 / 2) + 1: a last window over the leftover row
+        ((4, 2), 2),  # nothing left over: as with floor
+        ((55, 3, 2), 27),  # AlexNet: (55 - 3) / 2 divides
+        ((56, 3, 2), 28),  # ceil(53 / 2) + 1 = 28, floor gives 27
+        ((5, 2, 2, 1), 3),  # ceil(5 / 2) + 1 = 4, but window 4 would start in the right padding
+        ((6, 3, 2, 1), 4),  # ceil(5 / 2) + 1 = 4: window 4 starts on the last real column
+        ((2, 3, 2), 1),  # the kernel overhangs the input, as PyTorch allows in ceil mode
+        (((5, 8), (2, 3), (2, 2), (1, 1)), (3, 5)),  # height: 4 less the padding-only window
+    ],
+)
+def test_pool_output_size_ceil_mode(args, expected):
+    assert pool_output_size(*args, ceil_mode=True) == expected
+
+
+@pytest.mark.parametrize(
     "call, error, words",
     [
         (lambda: conv_output_size(3, 5), ValueError, "larger than the padded input"),
@@ -51,6 +68,9 @@ def test_pool_output_size(args, expected):
         (lambda: conv_output_size(0, 1), ValueError, "input size n must be at least 1"),
         (lambda: conv_output_size(6, (3, 3, 3)), TypeError, "(height, width) pair"),
         (lambda: pool_output_size(4, 2, padding=2), ValueError, "more than half of kernel_size"),
+        (lambda: pool_output_size(4, 3, padding=2, ceil_mode=True), ValueError, "more than half of kernel_size"),
+        (lambda: pool_output_size(1, 5, 1, ceil_mode=True), ValueError, "not even ceil_mode fits one window"),
+        (lambda: pool_output_size(2, 3, 1, ceil_mode=True), ValueError, "Use a kernel of size at most 2."),
     ],
 )
 def test_bad_hyper_parameters_explain_themselves(call, error, words):

@@ -6,15 +6,19 @@ Names and array layouts follow PyTorch: tensors are NCHW, convolution weights ar
 
 from . import data, functional, optim
 from .gradients import gradcheck, numerical_gradient
-from .layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Module, Parameter, ReLU, Sequential
+from .layers import AdaptiveAvgPool2d, AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Module, Parameter, ReLU, Sequential
+from .layout import to_chw, to_hwc
 from .losses import CrossEntropyLoss
 from .optim import SGD, Adam
+from .serialization import load, save
 from .shapes import conv_output_size, pool_output_size
 from .tables import count_params, summary
 
 __all__ = [
     "functional", "data", "optim", "conv_output_size", "pool_output_size",
-    "Parameter", "Module", "Conv2d", "MaxPool2d", "AvgPool2d", "Linear", "ReLU", "Flatten", "Sequential",
-    "CrossEntropyLoss", "SGD", "Adam", "count_params", "summary", "gradcheck", "numerical_gradient",
+    "Parameter", "Module", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Linear", "ReLU", "Flatten",
+    "Sequential",
+    "CrossEntropyLoss", "SGD", "Adam", "count_params", "summary", "gradcheck", "numerical_gradient", "save", "load",
+    "to_chw", "to_hwc",
 ]
 __version__ = "0.1.0"

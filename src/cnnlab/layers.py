@@ -11,16 +11,25 @@ PyTorch; pass ``dtype=np.float64`` for gradient checking); inputs are converted 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 
 from . import functional as F
 from .functional._common import _check_grad_output, _numeric
 from .functional.conv import _conv2d_backward_cols, _conv2d_cols
-from .functional.pool import _avg_pool2d_spread, _max_pool2d_argmax, _max_pool2d_backward_argmax
+from .functional.pool import (
+    OutputSize,
+    _adaptive_output_size,
+    _avg_pool2d,
+    _avg_pool2d_spread,
+    _max_pool2d_argmax,
+    _max_pool2d_backward_argmax,
+    _pool_windows,
+    _Windows,
+)
 from .init import uniform_fan_in
-from .shapes import IntOrPair, check_hyper, conv_output_size, pool_output_size
+from .shapes import IntOrPair, check_count, check_hyper, check_pool_hyper, conv_output_size
 
 Shape = tuple[int, ...]
 Rng = int | np.random.Generator | None
@@ -78,6 +87,42 @@ class Module:
         for _, parameter in self.named_parameters():
             yield parameter
 
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Every parameter under its PyTorch name, as a copy: ``{"weight": ..., "bias": ...}``
+        for one layer, ``{"0.weight": ..., "0.bias": ..., "3.weight": ...}`` for a Sequential."""
+        return {name: parameter.data.copy() for name, parameter in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, np.ndarray]) -> None:
+        """Copy the arrays of ``state`` (from :meth:`state_dict` or ``cnnlab.load``) into the
+        parameters of the same names, keeping their dtype, as ``torch.nn.Module.load_state_dict``.
+
+        The keys must be exactly this model's parameter names and each array must have its
+        parameter's shape; otherwise nothing is copied and a ValueError says what differs.
+        """
+        parameters = dict(self.named_parameters())
+        missing = [name for name in parameters if name not in state]
+        unexpected = [name for name in state if name not in parameters]
+        name = type(self).__name__
+        if missing or unexpected:
+            raise ValueError(
+                f"{name}.load_state_dict: the state does not fit this model. Missing key(s): "
+                f"{missing or 'none'}; unexpected key(s): {unexpected or 'none'}. The state was "
+                "saved from a model with other layers: build the model exactly as the one that was "
+                "saved (the same layers in the same order, with bias on or off alike; "
+                "model.state_dict().keys() lists what this one expects), then load again."
+            )
+        arrays = {key: _numeric(value, f"state[{key!r}]") for key, value in state.items()}
+        for key, parameter in parameters.items():
+            if arrays[key].shape != parameter.shape:
+                raise ValueError(
+                    f"{name}.load_state_dict: {key!r} has shape {arrays[key].shape} in the state but "
+                    f"{parameter.shape} in this model. Build the layer with the sizes used when the "
+                    "state was saved (a Conv2d weight is (out_channels, in_channels, kh, kw), a Linear "
+                    "weight (out_features, in_features)); nothing was loaded."
+                )
+        for key, parameter in parameters.items():
+            parameter.data[...] = arrays[key]
+
     def zero_grad(self) -> None:
         """Set the gradient of every parameter to zero."""
         for parameter in self.parameters():
@@ -133,7 +178,8 @@ class Conv2d(Module):
         rng: Rng = None,
         dtype=np.float32,
     ):
-        self.in_channels, self.out_channels = in_channels, out_channels
+        self.in_channels = check_count(in_channels, "Conv2d's in_channels", "the channels of x (3 for RGB)")
+        self.out_channels = check_count(out_channels, "Conv2d's out_channels", "the filters")
         self.kernel_size, self.stride, self.padding = check_hyper(kernel_size, stride, padding)
         rng = np.random.default_rng(rng)
         fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
@@ -178,55 +224,113 @@ class Conv2d(Module):
 class _Pool2d(Module):
     """What max and average pooling share: hyper-parameters and the output shape."""
 
-    def __init__(self, kernel_size: IntOrPair, stride: IntOrPair | None = None):
-        stride = kernel_size if stride is None else stride
-        self.kernel_size, self.stride, _ = check_hyper(kernel_size, stride, 0)
+    def __init__(
+        self,
+        kernel_size: IntOrPair,
+        stride: IntOrPair | None = None,
+        padding: IntOrPair = 0,
+        *,
+        ceil_mode: bool = False,
+    ):
+        self.kernel_size, self.stride, self.padding = check_pool_hyper(kernel_size, stride, padding)
+        self.ceil_mode = ceil_mode
 
-    def output_shape(self, input_shape: Shape) -> Shape:
+    def _windows(self, input_shape: Shape) -> _Windows:
         self._expect(input_shape, "(N, C, H, W)", "For one image of shape (C, H, W) use x[None].")
         try:
-            out_size = pool_output_size(tuple(input_shape[2:]), self.kernel_size, self.stride)
+            return _pool_windows(tuple(input_shape[2:]), self.kernel_size, self.stride, self.padding, self.ceil_mode)
         except ValueError as err:
             raise ValueError(f"{type(self).__name__} on input shape {tuple(input_shape)}: {err}") from None
-        return tuple(input_shape[:2]) + out_size
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        return tuple(input_shape[:2]) + self._windows(input_shape).out
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride})"
+        return (f"{type(self).__name__}(kernel_size={self.kernel_size}, stride={self.stride}, "
+                f"padding={self.padding}, ceil_mode={self.ceil_mode}{self._extra_repr()})")
+
+    def _extra_repr(self) -> str:
+        return ""
 
 
 class MaxPool2d(_Pool2d):
     """Max pooling, as ``torch.nn.MaxPool2d``: ``stride`` defaults to ``kernel_size``.
 
-    Shapes: ``x`` ``(N, C, H, W)`` -> ``(N, C, OH, OW)``, ``OH = floor((H - kh) / sh) + 1``.
-    No parameters. The backward pass sends each window's gradient to its maximum.
+    Shapes: ``x`` ``(N, C, H, W)`` -> ``(N, C, OH, OW)``, ``OH = floor((H + 2*ph - kh) / sh) + 1``
+    (``ceil`` with ``ceil_mode=True``). Padding cells never win. No parameters. The backward
+    pass sends each window's gradient to its maximum.
     """
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.input_shape = x.shape
-        out_size = self.output_shape(x.shape)[2:]
-        out, self.argmax = _max_pool2d_argmax(x, self.kernel_size, self.stride, out_size)
+        self.windows = self._windows(x.shape)
+        out, self.argmax = _max_pool2d_argmax(x, self.windows)
         return out
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         grad = self._grad(grad_output)
-        return _max_pool2d_backward_argmax(
-            grad, self.argmax, self.input_shape, self.kernel_size, self.stride
-        )
+        return _max_pool2d_backward_argmax(grad, self.argmax, self.input_shape, self.windows)
 
 
 class AvgPool2d(_Pool2d):
     """Average pooling, as ``torch.nn.AvgPool2d``: ``stride`` defaults to ``kernel_size``.
 
-    Shapes as in :class:`MaxPool2d`. The backward pass spreads each window's gradient evenly.
+    Shapes as in :class:`MaxPool2d`. Padding counts as zeros; ``count_include_pad=True``
+    (PyTorch's default) divides by the whole window, ``False`` by its cells inside the input
+    (see ``functional.avg_pool2d``). The backward pass spreads each window's gradient evenly.
     """
+
+    def __init__(
+        self,
+        kernel_size: IntOrPair,
+        stride: IntOrPair | None = None,
+        padding: IntOrPair = 0,
+        *,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+    ):
+        super().__init__(kernel_size, stride, padding, ceil_mode=ceil_mode)
+        self.count_include_pad = count_include_pad
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.input_shape = x.shape
-        return F.avg_pool2d(x, self.kernel_size, self.stride)
+        self.windows = self._windows(x.shape)
+        return _avg_pool2d(x, self.windows, self.count_include_pad)
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         grad = self._grad(grad_output)
-        return _avg_pool2d_spread(grad, self.input_shape, self.kernel_size, self.stride)
+        return _avg_pool2d_spread(grad, self.input_shape, self.windows, self.count_include_pad)
+
+    def _extra_repr(self) -> str:
+        return f", count_include_pad={self.count_include_pad}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Adaptive average pooling, as ``torch.nn.AdaptiveAvgPool2d``: the output size is fixed
+    and the windows adapt to the input (``functional.adaptive_avg_pool2d``).
+
+    Shapes: ``x`` ``(N, C, H, W)`` -> ``(N, C, OH, OW)`` with ``(OH, OW)`` from ``output_size``
+    (an int or a pair; ``None`` keeps that size of the input). ``AdaptiveAvgPool2d(1)`` is
+    global average pooling: ``(N, C, H, W)`` -> ``(N, C, 1, 1)``. No parameters.
+    """
+
+    def __init__(self, output_size: OutputSize):
+        _adaptive_output_size(output_size, (1, 1))  # checks output_size now, not at the first call
+        self.output_size = output_size
+
+    def output_shape(self, input_shape: Shape) -> Shape:
+        self._expect(input_shape, "(N, C, H, W)", "For one image of shape (C, H, W) use x[None].")
+        return tuple(input_shape[:2]) + _adaptive_output_size(self.output_size, tuple(input_shape[2:]))
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+    def backward(self, grad_output: np.ndarray) -> np.ndarray:
+        return F.adaptive_avg_pool2d_backward(self._grad(grad_output), self.x, self.output_size)
+
+    def __repr__(self) -> str:
+        return f"AdaptiveAvgPool2d(output_size={self.output_size!r})"
 
 
 class Linear(Module):
@@ -240,7 +344,8 @@ class Linear(Module):
     def __init__(
         self, in_features: int, out_features: int, bias: bool = True, *, rng: Rng = None, dtype=np.float32
     ):
-        self.in_features, self.out_features = in_features, out_features
+        self.in_features = check_count(in_features, "Linear's in_features", "the inputs per example")
+        self.out_features = check_count(out_features, "Linear's out_features", "the outputs per example")
         rng = np.random.default_rng(rng)
         self.weight = Parameter(uniform_fan_in((out_features, in_features), in_features, rng, dtype))
         self.bias = Parameter(uniform_fan_in((out_features,), in_features, rng, dtype)) if bias else None

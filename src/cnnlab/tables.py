@@ -2,6 +2,22 @@
 
 Shapes are worked out with each layer's ``output_shape`` (the formulas of
 ``cnnlab.shapes``), so no convolution runs: a 224x224 network is summarised at once.
+
+Besides the output shape, the activation size and the parameter count, a summary can show
+(``col_names``, named as in torchinfo where torchinfo has the column):
+
+- ``"mult_adds"``: multiply-adds per example, counted as torchinfo counts them: each weight
+  and each bias value is used once per output position, so a layer costs
+  ``params x OH x OW`` (``Conv2d``: ``(kh*kw*in_channels + 1) * out_channels * OH * OW``) or
+  ``params`` (``Linear``: ``(in_features + 1) * out_features``). The bias's addition counts as
+  one multiply-add; layers without parameters (pooling, ReLU, Flatten) count 0.
+- ``"output_bytes"``: the bytes of the layer's output per example, ``activation size x``
+  the bytes of one value (4 in float32). Their total is the memory a forward pass keeps for
+  the backward pass (the input not included). torchinfo's "Forward/backward pass size"
+  differs: it counts only layers with parameters, twice.
+
+torchinfo multiplies both by the batch size; here they are per example, like the
+activation size, so a batch of ``-1`` ("any batch") works too.
 """
 
 from __future__ import annotations
@@ -9,6 +25,8 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
+
+import numpy as np
 
 from .layers import Module, Sequential
 
@@ -21,27 +39,62 @@ def count_params(model: Module) -> int:
 @dataclass(frozen=True)
 class SummaryRow:
     """One layer: its ``name`` (type and number), ``output_shape`` with the batch
-    dimension first, ``activation_size`` (values per example) and ``params``."""
+    dimension first, ``activation_size`` (values per example), ``params``, and per example
+    ``mult_adds`` and ``output_bytes`` (see the module's docstring)."""
 
     name: str
     output_shape: tuple[int, ...]
     activation_size: int
     params: int
+    mult_adds: int
+    output_bytes: int
     layer: Module
 
 
+# col_names -> (header, the row's cell); numbers are right-aligned, shapes left-aligned.
+COLUMNS = {
+    "output_size": ("Output shape", lambda row: str(row.output_shape)),
+    "activation_size": ("Activation size", lambda row: f"{row.activation_size:,}"),
+    "num_params": ("Param #", lambda row: f"{row.params:,}"),
+    "mult_adds": ("Mult-Adds", lambda row: f"{row.mult_adds:,}"),
+    "output_bytes": ("Output bytes", lambda row: f"{row.output_bytes:,}"),
+}
+
+
+def _readable(n: int, unit: str = "") -> str:
+    """``15_483_821_032 -> "15.48 G"``: thousands, millions, ... as torchinfo shows them."""
+    for prefix, scale in (("T", 1e12), ("G", 1e9), ("M", 1e6), ("K", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.2f} {prefix}{unit}"
+    return f"{n} {unit}".rstrip()
+
+
+def _total_line(column: str, total: int) -> str:
+    if column == "num_params":
+        return f"Total params: {total:,}"
+    if column == "mult_adds":
+        return f"Total mult-adds: {total:,} ({_readable(total)})"
+    return f"Forward activations: {total:,} bytes ({_readable(total, 'B')})"
+
+
 class Summary:
-    """The table of :func:`summary`: iterate for its rows; ``total_params`` sums them.
+    """The table of :func:`summary`: iterate for its rows; ``total_params``,
+    ``total_mult_adds`` and ``total_output_bytes`` sum them.
 
     ``print(s)`` shows a text table; in a notebook it renders as an HTML table.
     """
 
-    headers = ("Layer", "Output shape", "Activation size", "Param #")
-
-    def __init__(self, input_shape: tuple[int, ...], rows: list[SummaryRow]):
+    def __init__(self, input_shape: tuple[int, ...], rows: list[SummaryRow], col_names: tuple[str, ...]):
         self.input_shape = tuple(input_shape)
         self.rows = rows
+        self.col_names = tuple(col_names)
         self.total_params = sum(row.params for row in rows)
+        self.total_mult_adds = sum(row.mult_adds for row in rows)
+        self.total_output_bytes = sum(row.output_bytes for row in rows)
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return ("Layer",) + tuple(COLUMNS[c][0] for c in self.col_names)
 
     def __iter__(self):
         return iter(self.rows)
@@ -52,21 +105,27 @@ class Summary:
     def __getitem__(self, index: int) -> SummaryRow:
         return self.rows[index]
 
-    def _cells(self) -> list[tuple[str, str, str, str]]:
-        return [(r.name, str(r.output_shape), f"{r.activation_size:,}", f"{r.params:,}") for r in self.rows]
+    def _cells(self) -> list[tuple[str, ...]]:
+        return [(r.name,) + tuple(COLUMNS[c][1](r) for c in self.col_names) for r in self.rows]
+
+    def _totals(self) -> dict[str, int]:
+        """Column name -> total, for the chosen columns that have one."""
+        every = {"num_params": self.total_params, "mult_adds": self.total_mult_adds,
+                 "output_bytes": self.total_output_bytes}
+        return {c: every[c] for c in self.col_names if c in every}
 
     def __str__(self) -> str:
         cells = [self.headers] + self._cells()
-        widths = [max(len(row[i]) for row in cells) for i in range(4)]
-        line = "-" * (sum(widths) + 6)
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self.headers))]
+        line = "-" * (sum(widths) + 2 * (len(widths) - 1))
+        left = [True] + [c == "output_size" for c in self.col_names]
 
         def fmt(row):  # names and shapes to the left, numbers to the right
-            left = [cell.ljust(width) for cell, width in zip(row[:2], widths[:2])]
-            return "  ".join(left + [cell.rjust(width) for cell, width in zip(row[2:], widths[2:])])
+            return "  ".join(cell.ljust(w) if lt else cell.rjust(w) for cell, w, lt in zip(row, widths, left)).rstrip()
 
         body = [fmt(row) for row in cells[1:]]
-        return "\n".join([f"Input shape: {self.input_shape}", line, fmt(self.headers), line, *body, line,
-                          f"Total params: {self.total_params:,}"])
+        totals = [_total_line(column, total) for column, total in self._totals().items()]
+        return "\n".join([f"Input shape: {self.input_shape}", line, fmt(self.headers), line, *body, line, *totals])
 
     __repr__ = __str__
 
@@ -75,9 +134,10 @@ class Summary:
         body = "".join(
             "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in self._cells()
         )
+        totals = self._totals()
+        foot = "<td>Total</td>" + "".join(f"<td>{totals[c]:,}</td>" if c in totals else "<td></td>" for c in self.col_names)
         return (f"<table><caption>Input shape: {self.input_shape}</caption><thead><tr>{head}</tr></thead>"
-                f"<tbody>{body}</tbody><tfoot><tr><td colspan='3'>Total params</td>"
-                f"<td>{self.total_params:,}</td></tr></tfoot></table>")
+                f"<tbody>{body}</tbody><tfoot><tr>{foot}</tr></tfoot></table>")
 
 
 def _leaves(model: Module):
@@ -88,13 +148,30 @@ def _leaves(model: Module):
         yield model
 
 
-def summary(model: Module, input_shape: tuple[int, ...]) -> Summary:
+def summary(
+    model: Module,
+    input_shape: tuple[int, ...],
+    col_names: tuple[str, ...] = ("output_size", "activation_size", "num_params"),
+    dtype=np.float32,
+) -> Summary:
     """The output shape and parameter count of every layer of ``model``.
 
     ``input_shape`` includes the batch dimension, e.g. ``(1, 1, 32, 32)``; a batch size of
     ``-1`` stands for "any batch" and is carried through. Layers inside nested
     ``Sequential`` models are listed one by one, numbered per type (``Conv2d-1``, ...).
+    ``col_names`` picks the columns after the layer's name, in order, from ``"output_size"``,
+    ``"activation_size"``, ``"num_params"``, ``"mult_adds"`` and ``"output_bytes"`` (the
+    module's docstring defines them; one name alone may be a string); ``dtype`` is that of the
+    activations, for the bytes. Totals of parameters, mult-adds and bytes end the table.
     """
+    col_names = (col_names,) if isinstance(col_names, str) else tuple(col_names)
+    unknown = [c for c in col_names if c not in COLUMNS]
+    if unknown:
+        raise ValueError(
+            f"summary: unknown column(s) {unknown}; col_names is a tuple of names from "
+            f"{list(COLUMNS)}, e.g. col_names=('output_size', 'num_params', 'mult_adds')."
+        )
+    itemsize = np.dtype(dtype).itemsize
     shape = tuple(int(s) for s in input_shape)
     rows, seen = [], {}
     for layer in _leaves(model):
@@ -102,5 +179,7 @@ def summary(model: Module, input_shape: tuple[int, ...]) -> Summary:
         kind = type(layer).__name__
         seen[kind] = seen.get(kind, 0) + 1
         size = math.prod(shape[1:])  # values per example: the batch axis is left out
-        rows.append(SummaryRow(f"{kind}-{seen[kind]}", shape, size, count_params(layer), layer))
-    return Summary(input_shape, rows)
+        params = count_params(layer)
+        mult_adds = params * math.prod(shape[2:])  # each parameter once per output position
+        rows.append(SummaryRow(f"{kind}-{seen[kind]}", shape, size, params, mult_adds, size * itemsize, layer))
+    return Summary(input_shape, rows, col_names)

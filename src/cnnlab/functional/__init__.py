@@ -5,10 +5,10 @@ Import it as ``from cnnlab import functional as F``. Shapes use the letters of
 ``weight`` of shape ``(FN, C, FH, FW)``, and an output of shape ``(N, FN, OH, OW)``
 with ``OH = floor((H + 2*padding - FH) / stride) + 1`` (likewise ``OW``).
 
-Convolution and pooling, forward and backward, come twice: a ``*_naive`` version whose
-loops read like the formula (the book teaches with it) and a fast version built on
-matrix products and strided views (the book trains with it). The tests hold the two
-equal. ReLU, ``linear`` and the loss functions are one-liners of numpy and come once.
+Convolution and pooling (max, average, adaptive average), forward and backward, come
+twice: a ``*_naive`` version whose loops read like the formula (the book teaches with it)
+and a fast version built on matrix products and strided views (the book trains with it).
+The tests hold the two equal. ReLU, ``linear`` and the loss functions are one-liners of numpy and come once.
 
 The code lives in one module per job (``conv``, ``pool``, ``dense``); every public name
 is here.
@@ -18,6 +18,10 @@ from ._common import pad2d
 from .conv import conv2d, conv2d_backward, conv2d_backward_naive, conv2d_naive
 from .dense import cross_entropy, cross_entropy_backward, linear, log_softmax, relu, relu_backward, softmax
 from .pool import (
+    adaptive_avg_pool2d,
+    adaptive_avg_pool2d_backward,
+    adaptive_avg_pool2d_backward_naive,
+    adaptive_avg_pool2d_naive,
     avg_pool2d,
     avg_pool2d_backward,
     avg_pool2d_backward_naive,
@@ -33,5 +37,7 @@ __all__ = [
     "conv2d", "conv2d_naive", "conv2d_backward", "conv2d_backward_naive",
     "max_pool2d", "max_pool2d_naive", "max_pool2d_backward", "max_pool2d_backward_naive",
     "avg_pool2d", "avg_pool2d_naive", "avg_pool2d_backward", "avg_pool2d_backward_naive",
+    "adaptive_avg_pool2d", "adaptive_avg_pool2d_naive", "adaptive_avg_pool2d_backward",
+    "adaptive_avg_pool2d_backward_naive",
     "relu", "relu_backward", "linear", "log_softmax", "softmax", "cross_entropy", "cross_entropy_backward",
 ]
