@@ -4,6 +4,7 @@
     python3 dev.py test      run every test (unit tests, notebooks, the site in Chromium)
     python3 dev.py lab       open the notebooks in JupyterLab
     python3 dev.py refresh   re-execute the notebooks and store their new outputs
+    python3 dev.py student   build the student edition (no solutions) into _build/student
 
 Each command first creates ``.venv`` and installs ``requirements.txt`` into it when
 that file changed since the last install. ``test`` also installs Debian's ``chromium``
@@ -41,11 +42,22 @@ def ensure_venv() -> None:
     wanted = hashlib.sha256(
         (ROOT / "requirements.txt").read_bytes() + (ROOT / "pyproject.toml").read_bytes()
     ).hexdigest()
+    quiet_jupyterlab()
     if STAMP.exists() and STAMP.read_text() == wanted:
         return
     run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     run(BIN / "python", "-m", "pip", "install", "--quiet", "-r", "requirements.txt")
     STAMP.write_text(wanted)
+
+
+def quiet_jupyterlab() -> None:
+    """JupyterLab settings for this environment: no "Jupyter news" question and no update
+    check on first start (each pops up over the notebook), for every user of the venv."""
+    overrides = VENV / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    overrides.parent.mkdir(parents=True, exist_ok=True)
+    overrides.write_text(
+        '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}\n'
+    )
 
 
 def ensure_chromium() -> None:
@@ -96,7 +108,9 @@ def test(args: list[str]) -> None:
 
 
 def lab(args: list[str]) -> None:
-    run(BIN / "jupyter", "lab", "notebooks", *args)
+    # JupyterLab refuses to start as root (in a container, say) unless told it may.
+    as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    run(BIN / "jupyter", "lab", "notebooks", *as_root, *args)
 
 
 def refresh(args: list[str]) -> None:
@@ -111,7 +125,11 @@ def refresh(args: list[str]) -> None:
     )
 
 
-COMMANDS = {"book": book, "test": test, "lab": lab, "refresh": refresh}
+def student(args: list[str]) -> None:
+    run(BIN / "python", "book/tools/student_edition.py", *args)
+
+
+COMMANDS = {"book": book, "test": test, "lab": lab, "refresh": refresh, "student": student}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

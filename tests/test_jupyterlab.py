@@ -1,5 +1,7 @@
 """The chapter live in JupyterLab: run every cell in a real JupyterLab driven by Chromium,
-then step the animation and move the explorer's stride slider.
+then step the animation, answer an exercise in the page, move the explorer's stride slider,
+and check what a reader sees first: no news pop-up (the environment's settings override,
+written by dev.py) and citations that read as author and year, not "Citation Not Found".
 
 In the static site the animation runs from the stored output; in JupyterLab its script
 runs once the cell has been executed (JupyterLab does not run scripts of untrusted stored
@@ -51,8 +53,7 @@ def lab_url(tmp_path_factory):
         [
             str(Path(sys.executable).with_name("jupyter")), "lab", "--no-browser", "--allow-root",
             f"--port={port}", "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=",
-            f"--ServerApp.root_dir={work}", "--LabApp.news_url=",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            f"--ServerApp.root_dir={work}",
         ],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -101,6 +102,18 @@ def test_chapter_runs_live_in_jupyterlab(lab_url):
         assert expr.inner_text().startswith("out[0, 0] = 8×0")
         anim.locator("button[data-action=next]").click()
         assert expr.inner_text().startswith("out[0, 1] = 8×0 + 8×0 + 7×1")
+
+        # The exercise checkers ran too, and check in the page.
+        form = page.locator(".cnnlab-ex[data-ready]").first
+        form.locator("input[type=text]").fill("4")
+        form.locator("button[data-action=check]").click()
+        assert form.locator(".cnnlab-ex-verdict").inner_text() == "Correct."
+
+        # What a reader sees besides the outputs.
+        assert page.get_by_text("Citation Not Found").count() == 0
+        assert page.get_by_text("LeCun et al., 1998").count() >= 1
+        assert page.get_by_text("{term}").count() == 0  # the terms table renders its links
+        assert page.locator(".jp-Notification-Toast, .Toastify__toast").count() == 0, "a pop-up covers the notebook"
 
         # The explorer is a live widget: moving the stride slider recomputes the map.
         view = page.locator(".widget-vbox .widget-html-content").first

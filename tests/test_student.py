@@ -1,0 +1,85 @@
+"""The student edition: no solution survives in the notebooks, the zip or the site; every
+student notebook runs top to bottom (the edition's site executes them afresh); the exercise
+checks are still there to practise with."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "_build" / "student"
+
+
+@pytest.fixture(scope="module")
+def edition():
+    subprocess.run([sys.executable, str(ROOT / "book" / "tools" / "student_edition.py")], cwd=ROOT, check=True)
+    return OUT
+
+
+def phrases(text: str, n: int = 6) -> set[str]:
+    """Every run of ``n`` plain words: pieces of prose that survive rendering to HTML."""
+    words = re.findall(r"[A-Za-z]+", text)
+    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def plain(page: str) -> str:
+    """The words of an HTML page, without its tags, scripts and styles."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return " ".join(re.findall(r"[A-Za-z]+", html.unescape(re.sub(r"<[^>]+>", " ", page))))
+
+
+def solution_phrases() -> set[str]:
+    """Phrases found in the chapters' solution cells and nowhere else in the chapters."""
+    found, elsewhere = set(), set()
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        for cell in json.loads(path.read_text())["cells"]:
+            target = found if "solution" in cell["metadata"].get("tags", []) else elsewhere
+            target |= phrases("".join(cell["source"]))
+    return found - elsewhere
+
+
+def test_no_solution_survives_in_the_notebooks_or_the_zip(edition):
+    secret = solution_phrases()
+    assert len(secret) > 50
+    with zipfile.ZipFile(edition / "cnnlab-student.zip") as z:
+        names = z.namelist()
+        assert "README.md" in names and "src/cnnlab/__init__.py" in names and "requirements.txt" in names
+        notebooks = [n for n in names if n.startswith("notebooks/") and n.endswith(".ipynb")]
+        assert len(notebooks) == len(list((ROOT / "notebooks").glob("*.ipynb")))
+        for name in notebooks:
+            notebook = json.loads(z.read(name))
+            text = " ".join(" ".join(re.findall(r"[A-Za-z]+", "".join(c["source"]))) for c in notebook["cells"])
+            assert not [p for p in secret if p in text], name
+            for cell in notebook["cells"]:
+                assert "solution" not in cell["metadata"].get("tags", [])
+                if "exercise" in cell["metadata"].get("tags", []):
+                    assert cell["outputs"] == []
+
+
+def test_no_solution_survives_on_the_student_site(edition):
+    secret = solution_phrases()
+    pages = [p for p in (edition / "html").rglob("*.html") if "_static" not in p.parts]
+    chapters = [p for p in pages if p.parent.name == "notebooks"]
+    assert chapters
+    for page in pages:
+        words = plain(page.read_text(encoding="utf-8"))
+        assert not [p for p in secret if p in words], page
+    for page in chapters:
+        text = page.read_text(encoding="utf-8")
+        assert "Solution" not in plain(text).split()
+        assert text.count('class="cnnlab-w cnnlab-ex"') >= 5  # the checks are there to practise with
+
+
+def test_the_teachers_site_does_have_the_solutions():
+    """The phrases looked for above are really in the chapters' solutions (not a vacuous test)."""
+    chapter = json.loads((ROOT / "notebooks" / "03_convolution.ipynb").read_text())
+    solutions = " ".join("".join(c["source"]) for c in chapter["cells"] if "solution" in c["metadata"].get("tags", []))
+    assert "{admonition} Solution" in solutions and len(phrases(solutions) & solution_phrases()) > 20
