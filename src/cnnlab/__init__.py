@@ -9,11 +9,11 @@ from .gradients import gradcheck, numerical_gradient
 from .layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Module, Parameter, ReLU, Sequential
 from .losses import CrossEntropyLoss
 from .optim import SGD, Adam
-from .shapes import conv_output_size, pool_output_size
+from .shapes import conv_output_size, pool_output_size, same_padding, unread_positions
 from .tables import count_params, summary
 
 __all__ = [
-    "functional", "data", "optim", "conv_output_size", "pool_output_size",
+    "functional", "data", "optim", "conv_output_size", "pool_output_size", "same_padding", "unread_positions",
     "Parameter", "Module", "Conv2d", "MaxPool2d", "AvgPool2d", "Linear", "ReLU", "Flatten", "Sequential",
     "CrossEntropyLoss", "SGD", "Adam", "count_params", "summary", "gradcheck", "numerical_gradient",
 ]
