@@ -17,7 +17,7 @@ import numpy as np
 
 from . import functional as F
 from .functional._common import _check_grad_output, _numeric
-from .functional.conv import _conv2d_backward_cols, _conv2d_cols
+from .functional.conv import ConvSpec, _conv2d_backward_cols, _conv2d_cols
 from .functional.pool import _avg_pool2d_spread, _max_pool2d_argmax, _max_pool2d_backward_argmax
 from .init import uniform_fan_in
 from .shapes import IntOrPair, check_hyper, conv_output_size, pool_output_size
@@ -156,15 +156,14 @@ class Conv2d(Module):
         x = x.astype(self.weight.data.dtype, copy=False)
         bias = None if self.bias is None else self.bias.data
         self.input_shape = x.shape
-        out_size = self.output_shape(x.shape)[2:]
-        out, self.cols = _conv2d_cols(x, self.weight.data, bias, self.stride, self.padding, out_size)
+        (ph, pw), out_size = self.padding, self.output_shape(x.shape)[2:]
+        self.spec = ConvSpec(self.stride, ((ph, ph), (pw, pw)), (1, 1), 1, out_size)
+        out, self.cols = _conv2d_cols(x, self.weight.data, bias, self.spec)
         return out
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         grad = self._grad(grad_output, self.weight.data.dtype)
-        dx, dweight, dbias = _conv2d_backward_cols(
-            grad, self.cols, self.input_shape, self.weight.data, self.stride, self.padding
-        )
+        dx, dweight, dbias = _conv2d_backward_cols(grad, self.cols, self.input_shape, self.weight.data, self.spec)
         self.weight.grad += dweight
         if self.bias is not None:
             self.bias.grad += dbias
