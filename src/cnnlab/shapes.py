@@ -105,7 +105,7 @@ def check_groups(groups: int, in_channels: int, out_channels: int) -> int:
     return g
 
 
-def same_padding(kernel_size: IntOrPair, dilation: IntOrPair = 1):
+def same_padding(kernel_size: IntOrPair, dilation: IntOrPair = 1) -> tuple[int, int] | PadPairs:
     """The ``(before, after)`` padding of ``padding='same'``: ``d*(f - 1)`` cells in all, the
     extra one after (below, right) when that is odd, as in PyTorch.
 
