@@ -245,11 +245,20 @@ def _filters_as_rows(weight: np.ndarray, groups: int) -> np.ndarray:
     return weight.transpose(0, 2, 3, 1).reshape(groups, fn // groups, -1)
 
 
+def _per_group(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for stacks of one matrix per group, ``(groups, M, K) @ (groups, K, L)``.
+
+    One group (the usual case) takes numpy's 2-D product: on two threads the stacked call
+    was 17% slower for LeNet's first layer (6x25 by 25x50176, float32).
+    """
+    return (a[0] @ b[0])[None] if len(a) == 1 else a @ b
+
+
 def _conv2d_cols(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spec: ConvSpec):
     """Fast convolution of a batch; returns ``(out (N, FN, OH, OW), cols)`` for the backward."""
     fn, _, fh, fw = weight.shape
     cols = _im2col(_pad(x, spec.padding, spec.mode), (fh, fw), spec)
-    out = (_filters_as_rows(weight, spec.groups) @ cols).reshape(fn, -1)  # (FN, N*OH*OW)
+    out = _per_group(_filters_as_rows(weight, spec.groups), cols).reshape(fn, -1)  # (FN, N*OH*OW)
     if bias is not None:
         out += bias[:, None]
     out = out.reshape((fn, x.shape[0]) + spec.out_size).transpose(1, 0, 2, 3)
@@ -266,8 +275,8 @@ def _conv2d_backward_cols(grad_output: np.ndarray, cols: np.ndarray, x_shape, we
     g = spec.groups
     (top, bottom), (left, right) = spec.padding
     grad = grad_output.transpose(1, 0, 2, 3).reshape(g, fn // g, -1)  # (groups, FN/groups, N*OH*OW)
-    dweight = (grad @ cols.transpose(0, 2, 1)).reshape(fn, fh, fw, c_group).transpose(0, 3, 1, 2)
-    dcols = _filters_as_rows(weight, g).transpose(0, 2, 1) @ grad  # (groups, FH*FW*C/groups, N*OH*OW)
+    dweight = _per_group(grad, cols.transpose(0, 2, 1)).reshape(fn, fh, fw, c_group).transpose(0, 3, 1, 2)
+    dcols = _per_group(_filters_as_rows(weight, g).transpose(0, 2, 1), grad)  # (groups, FH*FW*C/groups, N*OH*OW)
     n, c, h, w = x_shape
     dxp = _col2im(dcols, (n, c, h + top + bottom, w + left + right), (fh, fw), spec)
     dx = _unpad(dxp, x_shape, spec.padding, spec.mode)
