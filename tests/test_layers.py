@@ -14,6 +14,10 @@ LAYERS = [
     (lambda: Conv2d(3, 4, (3, 2), stride=2, padding=1, rng=1, **f64), (2, 3, 7, 6)),
     (lambda: Conv2d(2, 3, (2, 4), stride=(1, 2), padding=(2, 0), rng=2, **f64), (1, 2, 6, 9)),
     (lambda: Conv2d(2, 2, 1, bias=False, rng=3, **f64), (2, 2, 3, 4)),
+    (lambda: Conv2d(2, 3, 3, padding="same", dilation=2, padding_mode="reflect", rng=4, **f64), (1, 2, 5, 6)),
+    (lambda: Conv2d(4, 2, (2, 3), padding=(2, 1), groups=2, padding_mode="replicate", rng=5, **f64), (2, 4, 3, 4)),
+    (lambda: Conv2d(3, 3, 4, padding="same", groups=3, padding_mode="circular", rng=6, **f64), (1, 3, 4, 5)),
+    (lambda: Conv2d(2, 2, 3, stride=2, padding=2, dilation=(1, 2), padding_mode="circular", rng=7, **f64), (1, 2, 3, 4)),
     (lambda: MaxPool2d(2), (2, 3, 4, 4)),
     (lambda: MaxPool2d(3, stride=2), (1, 2, 7, 9)),
     (lambda: MaxPool2d(2), (1, 1, 5, 7)),
@@ -105,6 +109,9 @@ def test_parameter_holds_data_and_grad():
 def test_reprs_follow_pytorch():
     assert repr(Conv2d(1, 6, 5, padding=2, rng=0)) == (
         "Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2), bias=True)")
+    assert repr(Conv2d(4, 6, 3, padding="same", dilation=2, groups=2, bias=False, padding_mode="reflect", rng=0)) == (
+        "Conv2d(4, 6, kernel_size=(3, 3), stride=(1, 1), padding=same, dilation=(2, 2), groups=2, bias=False, "
+        "padding_mode=reflect)")
     assert repr(MaxPool2d(3, 2)) == "MaxPool2d(kernel_size=(3, 3), stride=(2, 2), padding=(0, 0), ceil_mode=False)"
     assert "(1): ReLU()" in repr(Sequential(Flatten(), ReLU()))
 
@@ -126,6 +133,44 @@ def test_channel_and_feature_counts_must_match():
         Conv2d(3, 6, 3, rng=0)(np.zeros((2, 1, 8, 8)))
     with pytest.raises(ValueError, match=r"Linear was built for 100 input features but the input has 400.*Linear\(400, 10\)"):
         Sequential(Flatten(), Linear(100, 10, rng=0))(np.zeros((2, 16, 5, 5)))
+
+
+def test_options_and_parameter_counts():
+    conv = Conv2d(6, 4, 3, groups=2, rng=0)
+    assert conv.weight.shape == (4, 3, 3, 3) and conv.groups == 2
+    assert sum(p.data.size for p in conv.parameters()) == 4 * 3 * 9 + 4
+    bound = 1 / np.sqrt(3 * 3 * 3)  # fan_in counts the channels one filter sees
+    assert np.abs(Conv2d(6, 400, 3, groups=2, rng=0).weight.data).max() > 0.95 * bound
+    assert np.abs(Conv2d(6, 400, 3, groups=2, rng=0).weight.data).max() <= bound
+    same = Conv2d(1, 1, 4, padding="same", dilation=(1, 2))
+    assert same.padding == "same" and same.output_shape((2, 1, 7, 9)) == (2, 1, 7, 9)
+    assert Conv2d(1, 1, 3, padding="valid").output_shape((1, 1, 7, 9)) == (1, 1, 5, 7)
+    assert Conv2d(1, 1, 3, dilation=3).output_shape((1, 1, 7, 9)) == (1, 1, 1, 3)
+
+
+@pytest.mark.parametrize("args, kwargs, error, words", [
+    ((3, 2.5, 3), {}, ValueError, r"out_channels must be a whole number of at least 1, got 2.5 \(type float\)"),
+    ((3, 2, 0), {}, ValueError, "kernel_size must be at least 1, got 0"),
+    ((3, 2, (3, -1)), {}, ValueError, "kernel_size must be at least 1"),
+    ((3, 2, 3), {"dilation": 0}, ValueError, "dilation must be at least 1, got 0"),
+    ((3, 2, 3), {"groups": 0}, ValueError, "groups must be a whole number of at least 1, got 0"),
+    ((4, 6, 3), {"groups": 3}, ValueError, r"groups=3 does not divide in_channels=4.*Use groups in \[1, 2\]"),
+    ((4, 6, 3), {"groups": 4}, ValueError, r"groups=4 does not divide out_channels=6.*make out_channels a multiple of 4"),
+    ((3, 2, 3), {"padding_mode": "mirror"}, ValueError, r"padding_mode='mirror' is not a padding mode of Conv2d.*'circular'"),
+    ((3, 2, 3), {"padding": "same", "stride": 2}, ValueError, "padding='same' is not supported for strided convolutions"),
+    ((3, 2, 3), {"padding": "full"}, ValueError, "padding='full' is not a padding"),
+])
+def test_bad_options_are_refused_when_built(args, kwargs, error, words):
+    with pytest.raises(error, match=words):
+        Conv2d(*args, **kwargs)
+
+
+def test_padding_modes_check_the_input_size():
+    with pytest.raises(ValueError, match=r"Conv2d on input shape \(1, 1, 3, 8\): reflect padding of 3 at the top .*at most 2"):
+        Conv2d(1, 1, 3, padding=3, padding_mode="reflect")(np.zeros((1, 1, 3, 8)))
+    with pytest.raises(ValueError, match=r"circular padding of 4 at the left .*more than once"):
+        Conv2d(1, 1, 3, padding=4, padding_mode="circular").output_shape((1, 1, 9, 3))
+    assert Conv2d(1, 1, 3, padding=3, padding_mode="circular").output_shape((1, 1, 3, 3)) == (1, 1, 7, 7)
 
 
 def test_kernel_larger_than_input():
@@ -196,3 +241,39 @@ def test_channel_and_feature_counts_must_be_whole_and_positive(make, words):
     with pytest.raises(ValueError, match=words):
         make()
     assert Conv2d(np.int64(3), 2, 1, rng=0).in_channels == 3  # numpy integers are whole numbers too
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel lengths")  # PyTorch's note on its speed
+@pytest.mark.parametrize("mode", ["zeros", "reflect", "replicate", "circular"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kwargs", [
+    {"padding": 1},
+    {"padding": (2, 1), "stride": (2, 1)},
+    {"padding": "same", "dilation": (2, 1)},
+    {"padding": "same", "groups": 2},
+    {"padding": (1, 3), "dilation": 2, "groups": 4},
+])
+def test_conv2d_options_match_pytorch(mode, dtype, kwargs):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 4, 5, 6)).astype(dtype)
+    kernel = (4, 3) if kwargs["padding"] == "same" else (3, 2)  # 'same' with an even kernel height
+    conv = Conv2d(4, 8, kernel, padding_mode=mode, rng=1, dtype=dtype, **kwargs)
+    tconv = torch.nn.Conv2d(4, 8, kernel, padding_mode=mode, dtype=torch.float64 if dtype == np.float64 else torch.float32,
+                            **kwargs)
+    with torch.no_grad():
+        tconv.weight.copy_(torch.from_numpy(conv.weight.data))
+        tconv.bias.copy_(torch.from_numpy(conv.bias.data))
+    assert repr(conv).replace(", bias=True", "") == repr(tconv)
+    out = conv(x)
+    g = rng.standard_normal(out.shape).astype(dtype)
+    dx = conv.backward(g)
+    tx = torch.from_numpy(x).requires_grad_()
+    tout = tconv(tx)
+    tout.backward(torch.from_numpy(g))
+    tol = {"rtol": 1e-4, "atol": 1e-5} if dtype == np.float32 else {"rtol": 1e-10, "atol": 1e-12}
+    assert out.dtype == dx.dtype == conv.weight.grad.dtype == dtype
+    np.testing.assert_allclose(out, tout.detach().numpy(), **tol)
+    np.testing.assert_allclose(dx, tx.grad.numpy(), **tol)
+    np.testing.assert_allclose(conv.weight.grad, tconv.weight.grad.numpy(), **tol)
+    np.testing.assert_allclose(conv.bias.grad, tconv.bias.grad.numpy(), **tol)

@@ -156,3 +156,45 @@ def test_columns_are_chosen_and_ordered():
     assert summary(lenet5(), (1, 1, 32, 32), col_names="mult_adds").headers == ("Layer", "Mult-Adds")
     with pytest.raises(ValueError, match=r"unknown column\(s\) \['macs'\]; col_names is a tuple of names from"):
         summary(lenet5(), (1, 1, 32, 32), col_names=("macs",))
+
+
+def alexnet(groups):
+    """AlexNet as Krizhevsky et al. (2012) trained it on two GPUs (groups=2: conv2, conv4 and
+    conv5 see only their own GPU's half of the channels), without its parameter-free
+    response normalisation."""
+    return Sequential(
+        Conv2d(3, 96, 11, stride=4, rng=0), ReLU(), MaxPool2d(3, 2),
+        Conv2d(96, 256, 5, padding=2, groups=groups, rng=0), ReLU(), MaxPool2d(3, 2),
+        Conv2d(256, 384, 3, padding=1, rng=0), ReLU(),
+        Conv2d(384, 384, 3, padding=1, groups=groups, rng=0), ReLU(),
+        Conv2d(384, 256, 3, padding=1, groups=groups, rng=0), ReLU(), MaxPool2d(3, 2),
+        Flatten(), Linear(9216, 4096, rng=0), ReLU(), Linear(4096, 4096, rng=0), ReLU(), Linear(4096, 1000, rng=0),
+    )
+
+
+def torchvision_alexnet():
+    """torchvision's single-tower AlexNet (64, 192, 384, 256, 256 filters)."""
+    return Sequential(
+        Conv2d(3, 64, 11, stride=4, padding=2, rng=0), ReLU(), MaxPool2d(3, 2),
+        Conv2d(64, 192, 5, padding=2, rng=0), ReLU(), MaxPool2d(3, 2),
+        Conv2d(192, 384, 3, padding=1, rng=0), ReLU(), Conv2d(384, 256, 3, padding=1, rng=0), ReLU(),
+        Conv2d(256, 256, 3, padding=1, rng=0), ReLU(), MaxPool2d(3, 2),
+        Flatten(), Linear(9216, 4096, rng=0), ReLU(), Linear(4096, 4096, rng=0), ReLU(), Linear(4096, 1000, rng=0),
+    )
+
+
+def test_alexnet_with_two_groups_has_the_papers_count():
+    table = summary(alexnet(groups=2), (1, 3, 227, 227))
+    assert [r.output_shape for r in table if r.name.startswith(("Conv2d", "MaxPool2d"))] == [
+        (1, 96, 55, 55), (1, 96, 27, 27), (1, 256, 27, 27), (1, 256, 13, 13),
+        (1, 384, 13, 13), (1, 384, 13, 13), (1, 256, 13, 13), (1, 256, 6, 6)]
+    assert [r.params for r in table if r.name.startswith("Conv2d")] == [
+        (11 * 11 * 3 + 1) * 96, (5 * 5 * 48 + 1) * 256, (3 * 3 * 256 + 1) * 384, (3 * 3 * 192 + 1) * 384,
+        (3 * 3 * 192 + 1) * 256]
+    assert table.total_params == 60_965_224
+
+
+def test_torchvision_alexnet_count():
+    table = summary(torchvision_alexnet(), (1, 3, 224, 224))
+    assert table[-7].output_shape == (1, 256, 6, 6)
+    assert table.total_params == 61_100_840

@@ -11,14 +11,13 @@ from .layout import to_chw, to_hwc
 from .losses import CrossEntropyLoss
 from .optim import SGD, Adam
 from .serialization import load, save
-from .shapes import conv_output_size, pool_output_size
+from .shapes import conv_output_size, pool_output_size, same_padding, unread_positions
 from .tables import count_params, summary
 
 __all__ = [
-    "functional", "data", "optim", "conv_output_size", "pool_output_size",
+    "functional", "data", "optim", "conv_output_size", "pool_output_size", "same_padding", "unread_positions",
     "Parameter", "Module", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Linear", "ReLU", "Flatten",
-    "Sequential",
-    "CrossEntropyLoss", "SGD", "Adam", "count_params", "summary", "gradcheck", "numerical_gradient", "save", "load",
-    "to_chw", "to_hwc",
+    "Sequential", "CrossEntropyLoss", "SGD", "Adam", "count_params", "summary", "gradcheck", "numerical_gradient",
+    "save", "load", "to_chw", "to_hwc",
 ]
 __version__ = "0.1.0"

@@ -16,8 +16,8 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 
 from . import functional as F
-from .functional._common import _check_grad_output, _numeric
-from .functional.conv import _conv2d_backward_cols, _conv2d_cols
+from .functional._common import _check_grad_output, _check_pad, _numeric
+from .functional.conv import ConvSpec, _conv2d_backward_cols, _conv2d_cols
 from .functional.pool import (
     OutputSize,
     _adaptive_output_size,
@@ -29,7 +29,10 @@ from .functional.pool import (
     _Windows,
 )
 from .init import uniform_fan_in
-from .shapes import IntOrPair, check_count, check_hyper, check_pool_hyper, conv_output_size
+from .shapes import (
+    IntOrPair, Padding, check_count, check_dilation, check_groups, check_hyper, check_pool_hyper, conv_output_size,
+    padding_pairs,
+)
 
 Shape = tuple[int, ...]
 Rng = int | np.random.Generator | None
@@ -161,10 +164,18 @@ class Conv2d(Module):
     """2D convolution, as ``torch.nn.Conv2d``; the fast im2col path of ``functional``.
 
     Shapes: ``x`` ``(N, in_channels, H, W)`` -> ``(N, out_channels, OH, OW)`` with
-    ``OH = floor((H + 2*ph - kh) / sh) + 1`` (likewise ``OW``); ``weight``
-    ``(out_channels, in_channels, kh, kw)``, ``bias`` ``(out_channels,)``.
-    Parameters: ``(kh*kw*in_channels + 1) * out_channels``.
+    ``OH = floor((H + top + bottom - dh*(kh - 1) - 1) / sh) + 1`` (likewise ``OW``);
+    ``weight`` ``(out_channels, in_channels/groups, kh, kw)``, ``bias`` ``(out_channels,)``.
+    Parameters: ``(kh*kw*in_channels/groups + 1) * out_channels``.
+
+    ``padding`` is an int, an ``(h, w)`` pair, ``'valid'`` or ``'same'`` (stride 1);
+    ``padding_mode`` fills it with ``'zeros'``, or as :func:`cnnlab.functional.pad` does
+    with ``'reflect'``, ``'replicate'`` or ``'circular'``; its gradient flows back to the
+    input cells the padding copied. ``dilation`` and ``groups`` as in
+    :func:`cnnlab.functional.conv2d`.
     """
+
+    padding_modes = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate", "circular": "circular"}
 
     def __init__(
         self,
@@ -172,20 +183,35 @@ class Conv2d(Module):
         out_channels: int,
         kernel_size: IntOrPair,
         stride: IntOrPair = 1,
-        padding: IntOrPair = 0,
+        padding: Padding = 0,
+        dilation: IntOrPair = 1,
+        groups: int = 1,
         bias: bool = True,
+        padding_mode: str = "zeros",
         *,
         rng: Rng = None,
         dtype=np.float32,
     ):
         self.in_channels = check_count(in_channels, "Conv2d's in_channels", "the channels of x (3 for RGB)")
         self.out_channels = check_count(out_channels, "Conv2d's out_channels", "the filters")
-        self.kernel_size, self.stride, self.padding = check_hyper(kernel_size, stride, padding)
+        self.kernel_size, self.stride, _ = check_hyper(kernel_size, stride, 0)
+        self.dilation = check_dilation(dilation)
+        self.groups = check_groups(groups, self.in_channels, self.out_channels)
+        if padding_mode not in self.padding_modes:
+            raise ValueError(
+                f"padding_mode={padding_mode!r} is not a padding mode of Conv2d. Use 'zeros' (the "
+                "default), 'reflect' (mirror the input), 'replicate' (repeat the edge) or "
+                "'circular' (wrap around), as in PyTorch."
+            )
+        self.padding_mode = padding_mode
+        self.pads = padding_pairs(padding, self.kernel_size, self.stride, self.dilation)  # ((top, bottom), (left, right))
+        self.padding = padding if isinstance(padding, str) else (self.pads[0][0], self.pads[1][0])
         rng = np.random.default_rng(rng)
-        fan_in = in_channels * self.kernel_size[0] * self.kernel_size[1]
-        weight_shape = (out_channels, in_channels) + self.kernel_size
+        channels_per_group = self.in_channels // self.groups  # each filter sees this many channels
+        fan_in = channels_per_group * self.kernel_size[0] * self.kernel_size[1]
+        weight_shape = (self.out_channels, channels_per_group) + self.kernel_size
         self.weight = Parameter(uniform_fan_in(weight_shape, fan_in, rng, dtype))
-        self.bias = Parameter(uniform_fan_in((out_channels,), fan_in, rng, dtype)) if bias else None
+        self.bias = Parameter(uniform_fan_in((self.out_channels,), fan_in, rng, dtype)) if bias else None
 
     def output_shape(self, input_shape: Shape) -> Shape:
         self._expect(input_shape, "(N, C, H, W)", "For one image of shape (C, H, W) use x[None].")
@@ -193,7 +219,8 @@ class Conv2d(Module):
         fix = f"Give x {self.in_channels} channels, or build Conv2d({c}, {self.out_channels}, ...)."
         _check_count("Conv2d", "input channels", c, self.in_channels, input_shape, fix)
         try:
-            oh, ow = conv_output_size((h, w), self.kernel_size, self.stride, self.padding)
+            _check_pad((h, w), self.pads, self.padding_modes[self.padding_mode])
+            oh, ow = conv_output_size((h, w), self.kernel_size, self.stride, self.padding, self.dilation)
         except ValueError as err:
             raise ValueError(f"Conv2d on input shape {tuple(input_shape)}: {err}") from None
         return (n, self.out_channels, oh, ow)
@@ -202,23 +229,26 @@ class Conv2d(Module):
         x = x.astype(self.weight.data.dtype, copy=False)
         bias = None if self.bias is None else self.bias.data
         self.input_shape = x.shape
-        out_size = self.output_shape(x.shape)[2:]
-        out, self.cols = _conv2d_cols(x, self.weight.data, bias, self.stride, self.padding, out_size)
+        self.spec = ConvSpec(self.stride, self.pads, self.dilation, self.groups, self.output_shape(x.shape)[2:],
+                             self.padding_modes[self.padding_mode])
+        out, self.cols = _conv2d_cols(x, self.weight.data, bias, self.spec)
         return out
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         grad = self._grad(grad_output, self.weight.data.dtype)
-        dx, dweight, dbias = _conv2d_backward_cols(
-            grad, self.cols, self.input_shape, self.weight.data, self.stride, self.padding
-        )
+        dx, dweight, dbias = _conv2d_backward_cols(grad, self.cols, self.input_shape, self.weight.data, self.spec)
         self.weight.grad += dweight
         if self.bias is not None:
             self.bias.grad += dbias
         return dx
 
     def __repr__(self) -> str:
+        options = [(f"dilation={self.dilation}", self.dilation != (1, 1)), (f"groups={self.groups}", self.groups != 1),
+                   (f"bias={self.bias is not None}", True),
+                   (f"padding_mode={self.padding_mode}", self.padding_mode != "zeros")]
         return (f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-                f"stride={self.stride}, padding={self.padding}, bias={self.bias is not None})")
+                f"stride={self.stride}, padding={self.padding}"
+                + "".join(f", {text}" for text, shown in options if shown) + ")")
 
 
 class _Pool2d(Module):

@@ -1,20 +1,29 @@
 """Output sizes of sliding-window layers, and checks of their hyper-parameters.
 
 One formula serves convolution and pooling. Along one axis, an input of size ``n``
-padded by ``p`` on each side, scanned by a window of size ``f`` that moves ``s``
-cells at a time, gives
+padded by ``p`` on each side, scanned by a window of ``f`` taps spaced ``d`` cells apart
+(the dilation: the window spans ``d*(f - 1) + 1`` cells) that moves ``s`` cells at a time,
+gives
 
-    out = floor((n + 2p - f) / s) + 1
+    out = floor((n + 2p - d*(f - 1) - 1) / s) + 1
 
-windows. Pooling may instead round up (``ceil_mode=True``, :func:`ceil_window_count`).
-The functions accept an int, or an ``(h, w)`` pair for height and width.
+windows; with ``d = 1`` this is the familiar ``floor((n + 2p - f) / s) + 1``. Pooling may
+instead round up (``ceil_mode=True``, :func:`ceil_window_count`). The functions accept an
+int, or an ``(h, w)`` pair for height and width.
+
+Convolutions also take ``padding='valid'`` (no padding) and ``padding='same'`` (stride 1
+only: an output as large as the input). 'same' pads ``d*(f - 1)`` cells in all; when that
+is odd, the extra cell goes after the input (below, or right), as in PyTorch.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 
 IntOrPair = int | tuple[int, int]
+Padding = IntOrPair | str
+PadPairs = tuple[tuple[int, int], tuple[int, int]]  # ((top, bottom), (left, right))
 
 
 def _whole(value: object, name: str) -> int:
@@ -40,64 +49,171 @@ def pair(value: IntOrPair, name: str) -> tuple[int, int]:
     return v, v
 
 
+def _at_least(value: IntOrPair, name: str, minimum: int, meaning: str) -> tuple[int, int]:
+    """``value`` as a pair, or a ValueError saying what ``name`` means when it is below ``minimum``."""
+    p = pair(value, name)
+    if min(p) < minimum:
+        bound = "0 or more" if minimum == 0 else f"at least {minimum}"
+        raise ValueError(f"{name} must be {bound}, got {value!r}: {meaning}")
+    return p
+
+
 def check_hyper(kernel_size: IntOrPair, stride: IntOrPair, padding: IntOrPair):
     """Validate window hyper-parameters and return them as three pairs.
 
     ``kernel_size`` and ``stride`` must be at least 1, ``padding`` at least 0.
     """
-    k = pair(kernel_size, "kernel_size")
-    s = pair(stride, "stride")
-    p = pair(padding, "padding")
-    if min(k) < 1:
-        raise ValueError(f"kernel_size must be at least 1, got {kernel_size!r}.")
-    if min(s) < 1:
-        raise ValueError(
-            f"stride must be at least 1, got {stride!r}: a stride of 0 would never move "
-            "the window and a negative stride would move it backwards. Use stride=1 to "
-            "visit every position."
-        )
-    if min(p) < 0:
-        raise ValueError(
-            f"padding must be 0 or more, got {padding!r}: it is the number of zero rows "
-            "and columns added on each side of the input."
-        )
+    k = _at_least(kernel_size, "kernel_size", 1, "a window needs at least one cell.")
+    s = _at_least(
+        stride, "stride", 1, "a stride of 0 would never move the window and a negative stride "
+        "would move it backwards. Use stride=1 to visit every position.",
+    )
+    p = _at_least(
+        padding, "padding", 0, "it is the number of zero rows and columns added on each side of the input."
+    )
     return k, s, p
 
 
-def window_count(n: int, f: int, s: int, p: int, axis: str = "") -> int:
-    """``floor((n + 2p - f) / s) + 1`` for one axis, with an error when no window fits.
+def check_dilation(dilation: IntOrPair) -> tuple[int, int]:
+    """``dilation`` as a pair of ints of at least 1, or a clear error."""
+    return _at_least(
+        dilation, "dilation", 1, "it is the step between the kernel's taps: 1 for an ordinary "
+        "kernel, 2 to skip one input cell between taps.",
+    )
 
-    ``axis`` ("height" or "width") only words the error message.
-    """
-    where = f" along the {axis}" if axis else ""
-    padded = n + 2 * p
-    if f > padded:
-        need = -(-(f - n) // 2)
+
+def check_count(value: object, name: str, meaning: str) -> int:
+    """``value`` as an int of at least 1, or a ValueError that names ``name`` and says what it
+    counts (``meaning``): for channel, feature and output-size arguments of layers."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(
-            f"The kernel{where} (size {f}) is larger than the padded input{where} "
-            f"(n + 2*padding = {n} + 2*{p} = {padded}), so not even one window fits. "
-            f"Use a kernel of size at most {padded}, or padding of at least {need}."
+            f"{name} must be a whole number of at least 1, got {value!r} "
+            f"(type {type(value).__name__}): it counts {meaning}."
         )
-    return (padded - f) // s + 1
+    return int(value)
 
 
-def _sizes(n, kernel_size, stride, padding, count=window_count):
-    k, s, p = check_hyper(kernel_size, stride, padding)
+def check_groups(groups: int, in_channels: int, out_channels: int) -> int:
+    """``groups`` as an int that divides both channel counts, or an error that says why it must."""
+    g = check_count(groups, "groups", "the number of groups the channels are split into (1 for an "
+                    "ordinary convolution, where every filter sees every input channel)")
+    for name, count in (("in_channels", in_channels), ("out_channels", out_channels)):
+        if count % g:
+            common = [d for d in range(1, min(in_channels, out_channels) + 1)
+                      if in_channels % d == 0 and out_channels % d == 0]
+            raise ValueError(
+                f"groups={g} does not divide {name}={count}: the {in_channels} input channels and "
+                f"the {out_channels} filters are split into {g} equal groups, each group of filters "
+                f"seeing one group of channels. Use groups in {common}, or make {name} a multiple of {g}."
+            )
+    return g
+
+
+def same_padding(kernel_size: IntOrPair, dilation: IntOrPair = 1) -> tuple[int, int] | PadPairs:
+    """The ``(before, after)`` padding of ``padding='same'``: ``d*(f - 1)`` cells in all, the
+    extra one after (below, right) when that is odd, as in PyTorch.
+
+    With ints, returns one pair; if either argument is a pair, ``((top, bottom), (left, right))``.
+
+    >>> same_padding(3)
+    (1, 1)
+    >>> same_padding(4)
+    (1, 2)
+    >>> same_padding((3, 2), dilation=2)
+    ((2, 2), (1, 1))
+    """
+    k = check_hyper(kernel_size, 1, 0)[0]
+    d = check_dilation(dilation)
+    total = [d[i] * (k[i] - 1) for i in range(2)]
+    pads = tuple((t // 2, t - t // 2) for t in total)
+    single = not any(isinstance(v, (tuple, list)) for v in (kernel_size, dilation))
+    return pads[0] if single else pads
+
+
+def padding_pairs(padding: Padding, kernel_size: IntOrPair, stride: IntOrPair = 1,
+                  dilation: IntOrPair = 1) -> PadPairs:
+    """A convolution's padding as ``((top, bottom), (left, right))``.
+
+    ``padding`` is an int or ``(h, w)`` pair (that many zeros on each side), ``'valid'``
+    (none) or ``'same'`` (see :func:`same_padding`; stride 1 only).
+    """
+    if not isinstance(padding, str):
+        ph, pw = check_hyper(1, 1, padding)[2]
+        return (ph, ph), (pw, pw)
+    if padding == "valid":
+        return (0, 0), (0, 0)
+    if padding != "same":
+        raise ValueError(
+            f"padding={padding!r} is not a padding convolutions know. Use 'valid' (no padding), "
+            "'same' (an output as large as the input, stride 1 only), or a number of zero rows "
+            "and columns per side such as 1 or (1, 2)."
+        )
+    if pair(stride, "stride") != (1, 1):
+        k, d = check_hyper(kernel_size, 1, 0)[0], check_dilation(dilation)
+        usual = tuple(d[i] * (k[i] - 1) // 2 for i in range(2))
+        raise ValueError(
+            f"padding='same' is not supported for strided convolutions (stride={stride!r}), as in "
+            "PyTorch: 'same' promises an output as large as the input, but a stride of s keeps only "
+            "every s-th window, so the output is about n/s whatever the padding. Use stride=1 with "
+            f"padding='same', or pass the number: padding={usual} gives ceil(n / stride) outputs "
+            "for an odd kernel."
+        )
+    return same_padding(pair(kernel_size, "kernel_size"), pair(dilation, "dilation"))
+
+
+def window_count(n: int, f: int, s: int, p: int | tuple[int, int], axis: str = "", dilation: int = 1) -> int:
+    """``floor((n + before + after - d*(f - 1) - 1) / s) + 1`` for one axis, with an error
+    when no window fits.
+
+    ``p`` is the padding on each side, or a ``(before, after)`` pair; ``axis`` ("height" or
+    "width") only words the error message.
+    """
+    before, after = (p, p) if isinstance(p, int) else p
+    where = f" along the {axis}" if axis else ""
+    span = dilation * (f - 1) + 1
+    padded = n + before + after
+    if span > padded:
+        kernel = f"kernel{where} (size {f})" if dilation == 1 else (
+            f"dilated kernel{where} (size {f}, dilation {dilation}: it spans "
+            f"{dilation}*({f}-1)+1 = {span} cells)")
+        added = f"2*padding = {n} + 2*{before}" if before == after else f"padding = {n} + {before} + {after}"
+        smaller = f"a kernel of size at most {(padded - 1) // dilation + 1}"
+        if dilation > 1:
+            smaller += ", a smaller dilation"
+        raise ValueError(
+            f"The {kernel} is larger than the padded input{where} (n + {added} = {padded}), so "
+            f"not even one window fits. Use {smaller}, or padding of at least {math.ceil((span - n) / 2)}."
+        )
+    return (padded - span) // s + 1
+
+
+def _sizes(n, kernel_size, stride, padding, dilation, ceil_mode=False):
+    k, s, _ = check_hyper(kernel_size, stride, 0)
+    d = check_dilation(dilation)
+    pads = padding_pairs(padding, k, s, d)
     ns = pair(n, "n")
     if min(ns) < 1:
         raise ValueError(f"the input size n must be at least 1, got {n!r}.")
-    single = not any(isinstance(v, (tuple, list)) for v in (n, kernel_size, stride, padding))
+    single = not any(isinstance(v, (tuple, list)) for v in (n, kernel_size, stride, padding, dilation))
     axes = ("", "") if single else ("height", "width")
-    hw = tuple(count(ns[i], k[i], s[i], p[i], axes[i]) for i in range(2))
-    return hw[0] if single else hw, (k, s, p)
+    if ceil_mode:  # pooling: symmetric padding, no dilation
+        hw = tuple(ceil_window_count(ns[i], k[i], s[i], pads[i][0], axes[i]) for i in range(2))
+    else:
+        hw = tuple(window_count(ns[i], k[i], s[i], pads[i], axes[i], d[i]) for i in range(2))
+    return hw[0] if single else hw, (k, pads)
 
 
 def conv_output_size(
-    n: IntOrPair, kernel_size: IntOrPair, stride: IntOrPair = 1, padding: IntOrPair = 0
+    n: IntOrPair,
+    kernel_size: IntOrPair,
+    stride: IntOrPair = 1,
+    padding: Padding = 0,
+    dilation: IntOrPair = 1,
 ) -> int | tuple[int, int]:
-    """Size of a convolution's output: ``floor((n + 2*padding - kernel_size) / stride) + 1``.
+    """Size of a convolution's output: ``floor((n + 2*padding - dilation*(kernel_size - 1) - 1) / stride) + 1``.
 
     Parameters are ints, or ``(h, w)`` pairs; if any is a pair, a pair is returned.
+    ``padding`` may also be ``'valid'`` or ``'same'`` (stride 1).
 
     >>> conv_output_size(6, 3)
     4
@@ -105,8 +221,10 @@ def conv_output_size(
     18
     >>> conv_output_size((40, 50), 3, padding=1)
     (40, 50)
+    >>> conv_output_size(7, 3, dilation=2)
+    3
     """
-    return _sizes(n, kernel_size, stride, padding)[0]
+    return _sizes(n, kernel_size, stride, padding, dilation)[0]
 
 
 def ceil_window_count(n: int, f: int, s: int, p: int, axis: str = "") -> int:
@@ -155,7 +273,7 @@ def pool_output_size(
     """
     stride = kernel_size if stride is None else stride
     check_pool_hyper(kernel_size, stride, padding)
-    return _sizes(n, kernel_size, stride, padding, ceil_window_count if ceil_mode else window_count)[0]
+    return _sizes(n, kernel_size, stride, padding, 1, ceil_mode)[0]
 
 
 def check_pool_hyper(kernel_size: IntOrPair, stride: IntOrPair | None, padding: IntOrPair):
@@ -171,12 +289,31 @@ def check_pool_hyper(kernel_size: IntOrPair, stride: IntOrPair | None, padding: 
     return k, s, p
 
 
-def check_count(value: object, name: str, meaning: str) -> int:
-    """``value`` as an int of at least 1, or a ValueError that names ``name`` and says what it
-    counts (``meaning``): for channel, feature and output-size arguments of layers."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(
-            f"{name} must be a whole number of at least 1, got {value!r} "
-            f"(type {type(value).__name__}): it counts {meaning}."
-        )
-    return int(value)
+def unread_positions(
+    n: int, kernel_size: int, stride: int = 1, padding: int | str = 0, dilation: int = 1
+) -> list[int]:
+    """The input positions along one axis (``0 .. n-1``) that no window ever reads.
+
+    Window ``i`` reads the padded positions ``i*stride + t*dilation`` for taps
+    ``t = 0 .. kernel_size-1``; minus the padding before the input, they are input positions.
+    Cells go unread at the end when the last window stops short of them (the floor in the
+    formula), and in between when the stride steps over cells no tap lands on (stride 2
+    with a 1-wide kernel, or stride and dilation both 2). Call it once for the rows and
+    once for the columns.
+
+    >>> unread_positions(8, 3, stride=2)
+    [7]
+    >>> unread_positions(5, 1, stride=2)
+    [1, 3]
+    """
+    n, f, s, d = (_whole(v, name) for v, name in
+                  ((n, "n"), (kernel_size, "kernel_size"), (stride, "stride"), (dilation, "dilation")))
+    if n < 1:
+        raise ValueError(f"the input size n must be at least 1, got {n!r}.")
+    before, after = padding_pairs(padding, f, s, d)[0]
+    out = conv_output_size(n, f, s, padding, d)
+    read = set()
+    for t in range(f):
+        first = t * d - before
+        read.update(range(first, first + s * (out - 1) + 1, s))
+    return [i for i in range(n) if i not in read]

@@ -3,18 +3,20 @@
 Import it as ``from cnnlab import functional as F``. Shapes use the letters of
 *Deep Learning from Scratch*: a batch ``x`` of shape ``(N, C, H, W)``, filters
 ``weight`` of shape ``(FN, C, FH, FW)``, and an output of shape ``(N, FN, OH, OW)``
-with ``OH = floor((H + 2*padding - FH) / stride) + 1`` (likewise ``OW``).
+with ``OH = floor((H + 2*padding - FH) / stride) + 1`` (likewise ``OW``; the ``conv``
+module gives the general formula with dilation and groups).
 
 Convolution and pooling (max, average, adaptive average), forward and backward, come
 twice: a ``*_naive`` version whose loops read like the formula (the book teaches with it)
 and a fast version built on matrix products and strided views (the book trains with it).
-The tests hold the two equal. ReLU, ``linear`` and the loss functions are one-liners of numpy and come once.
+The tests hold the two equal. ReLU, ``linear``, the loss functions and ``pad`` (PyTorch's
+padding modes, with its backward) come once.
 
 The code lives in one module per job (``conv``, ``pool``, ``dense``); every public name
 is here.
 """
 
-from ._common import pad2d
+from ._common import pad, pad2d, pad_backward
 from .conv import conv2d, conv2d_backward, conv2d_backward_naive, conv2d_naive
 from .dense import cross_entropy, cross_entropy_backward, linear, log_softmax, relu, relu_backward, softmax
 from .pool import (
@@ -33,7 +35,7 @@ from .pool import (
 )
 
 __all__ = [
-    "pad2d",
+    "pad", "pad_backward", "pad2d",
     "conv2d", "conv2d_naive", "conv2d_backward", "conv2d_backward_naive",
     "max_pool2d", "max_pool2d_naive", "max_pool2d_backward", "max_pool2d_backward_naive",
     "avg_pool2d", "avg_pool2d_naive", "avg_pool2d_backward", "avg_pool2d_backward_naive",

@@ -1,24 +1,53 @@
 """2D convolution, forward and backward: the naive loops the book teaches with, and the
 fast im2col version it trains with.
 
-Shapes: ``x (N, C, H, W)``, ``weight (FN, C, FH, FW)``, output ``(N, FN, OH, OW)`` with
-``OH = floor((H + 2*padding - FH) / stride) + 1`` (likewise ``OW``).
+Shapes: ``x (N, C, H, W)``, ``weight (FN, C/groups, FH, FW)``, output ``(N, FN, OH, OW)`` with
+``OH = floor((H + top + bottom - dh*(FH - 1) - 1) / sh) + 1`` (likewise ``OW``), which is
+``floor((H + 2*padding - FH) / stride) + 1`` without dilation.
+
+The hyper-parameters are PyTorch's (``torch.nn.functional.conv2d``), each an int or an
+``(h, w)`` pair:
+
+- ``stride``: how many cells the window moves between outputs;
+- ``padding``: zeros added on each side, or ``'valid'`` (none) or ``'same'`` (stride 1: the
+  output is as large as the input; ``d*(F - 1)`` zeros in all, the odd one below or right);
+- ``dilation``: the step between the kernel's taps; a window spans ``d*(F - 1) + 1`` cells;
+- ``groups``: the input channels and the filters are split into ``groups`` equal groups, and
+  each group of filters sees only its group of channels (so weight's dimension 1 is ``C/groups``).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from ..shapes import IntOrPair, check_hyper, window_count
-from ._common import _as_dtype, _check_grad_output, _numeric, _result_dtype, pad2d
+from ..shapes import IntOrPair, PadPairs, Padding, check_dilation, check_groups, check_hyper, padding_pairs, window_count
+from ._common import _as_dtype, _check_grad_output, _numeric, _pad, _result_dtype, _unpad
 
 
-def _prepare_conv(x, weight, bias, stride, padding, fname: str):
+@dataclass(frozen=True)
+class ConvSpec:
+    """A convolution's checked hyper-parameters, and the output size they give.
+
+    ``padding`` is ``((top, bottom), (left, right))``; ``mode`` is how the padding is
+    filled, one of the modes of :func:`cnnlab.functional.pad` ('constant' means zeros).
+    """
+
+    stride: tuple[int, int]
+    padding: PadPairs
+    dilation: tuple[int, int]
+    groups: int
+    out_size: tuple[int, int]
+    mode: str = "constant"
+
+
+def _prepare_conv(x, weight, bias, stride, padding, dilation, groups, fname: str):
     """Check the arguments of a 2D convolution and bring them to batch form.
 
-    Returns ``x (N, C, H, W)``, ``weight (FN, C, FH, FW)``, ``bias (FN,)`` or None, the
-    stride and padding pairs, the output size ``(OH, OW)`` and the number of leading
-    axes to drop from the result (0 for a batch, 1 for one image, 2 for a grey image).
+    Returns ``x (N, C, H, W)``, ``weight (FN, C/groups, FH, FW)``, ``bias (FN,)`` or None, the
+    :class:`ConvSpec` and the number of leading axes to drop from the result (0 for a batch,
+    1 for one image, 2 for a grey image).
     """
     x = _numeric(x, "x")
     weight = _numeric(weight, "weight")
@@ -49,17 +78,23 @@ def _prepare_conv(x, weight, bias, stride, padding, fname: str):
         )
     n, c, h, w = x.shape
     fn, fc, fh, fw = weight.shape
-    if c != fc:
+    try:
+        g = check_groups(groups, c, fn)
+    except ValueError as err:
+        raise ValueError(f"{fname} ({shapes}): {err}") from None
+    if fc * g != c:
+        per_group = "" if g == 1 else f" in each of groups={g}, {fc * g} in all"
         raise ValueError(
             f"{fname}: x has {c} channels ({shapes}) but "
-            f"weight expects {fc} (its dimension 1 counts input channels). "
-            f"Each filter needs one kernel slice per input channel: use weight of shape "
-            f"({fn}, {c}, {fh}, {fw}), or give x {fc} channels."
+            f"weight expects {fc}{per_group} (its dimension 1 counts the input channels each filter sees). "
+            f"Each filter needs one kernel slice per input channel it sees: use weight of shape "
+            f"({fn}, {c // g}, {fh}, {fw}), or give x {fc * g} channels."
         )
-    (sh, sw), (ph, pw) = check_hyper(1, stride, padding)[1:]
+    (sh, sw), dilation = check_hyper(1, stride, 0)[1], check_dilation(dilation)
+    pads = padding_pairs(padding, (fh, fw), stride, dilation)
     try:
-        oh = window_count(h, fh, sh, ph, "height")
-        ow = window_count(w, fw, sw, pw, "width")
+        oh = window_count(h, fh, sh, pads[0], "height", dilation[0])
+        ow = window_count(w, fw, sw, pads[1], "width", dilation[1])
     except ValueError as err:
         raise ValueError(f"{fname} ({shapes}, stride {stride!r}, padding {padding!r}): {err}") from None
     if bias is not None:
@@ -71,7 +106,21 @@ def _prepare_conv(x, weight, bias, stride, padding, fname: str):
                 f"filter(s); got shape {bias.shape}."
             )
         bias = bias.reshape(fn)
-    return x, weight, bias, (sh, sw), (ph, pw), (oh, ow), drop
+    return x, weight, bias, ConvSpec((sh, sw), pads, dilation, g, (oh, ow)), drop
+
+
+def _window(i: int, j: int, kernel: tuple[int, int], spec: ConvSpec) -> tuple[slice, slice]:
+    """The rows and columns of the padded input under output cell ``(i, j)``: ``FH`` rows
+    ``dh`` apart from row ``i*sh``, and ``FW`` columns ``dw`` apart from column ``j*sw``."""
+    (fh, fw), (sh, sw), (dh, dw) = kernel, spec.stride, spec.dilation
+    return slice(i * sh, i * sh + dh * (fh - 1) + 1, dh), slice(j * sw, j * sw + dw * (fw - 1) + 1, dw)
+
+
+def _group_channels(f: int, weight: np.ndarray, groups: int) -> slice:
+    """The input channels filter ``f`` sees: those of its group, ``C/groups`` of them."""
+    fn, c_group = weight.shape[:2]
+    g = f // (fn // groups)
+    return slice(g * c_group, (g + 1) * c_group)
 
 
 def conv2d(
@@ -79,27 +128,29 @@ def conv2d(
     weight: np.ndarray,
     bias: np.ndarray | None = None,
     stride: IntOrPair = 1,
-    padding: IntOrPair = 0,
+    padding: Padding = 0,
+    dilation: IntOrPair = 1,
+    groups: int = 1,
 ) -> np.ndarray:
     """2D cross-correlation, the "convolution" of deep learning (as ``torch.nn.functional.conv2d``).
 
-    ``out[n, f, i, j] = bias[f] + sum_{c,p,q} weight[f, c, p, q] * xpad[n, c, i*sh + p, j*sw + q]``
+    ``out[n, f, i, j] = bias[f] + sum_{c,p,q} weight[f, c, p, q] * xpad[n, g*C/groups + c, i*sh + p*dh, j*sw + q*dw]``
+    where ``g`` is the group of filter ``f`` (``g = 0`` and ``C/groups = C`` when ``groups=1``).
 
     Shapes:
         x:      ``(N, C, H, W)``, or ``(C, H, W)`` for one image, or ``(H, W)`` for one grey image
-        weight: ``(FN, C, FH, FW)``, or ``(FH, FW)`` when ``x`` is ``(H, W)``
+        weight: ``(FN, C/groups, FH, FW)``, or ``(FH, FW)`` when ``x`` is ``(H, W)``
         bias:   ``(FN,)`` or None (a single number when ``x`` is ``(H, W)``)
         returns ``(N, FN, OH, OW)``, ``(FN, OH, OW)`` or ``(OH, OW)`` to match ``x``, with
-        ``OH = floor((H + 2*ph - FH) / sh) + 1`` and ``OW = floor((W + 2*pw - FW) / sw) + 1``.
+        ``OH = floor((H + top + bottom - dh*(FH - 1) - 1) / sh) + 1`` (likewise ``OW``).
 
-    ``stride`` and ``padding`` take an int or an ``(h, w)`` pair; padding adds zeros.
-    Floating-point inputs keep their dtype (float32 stays float32).
+    ``stride``, ``padding`` and ``dilation`` take an int or an ``(h, w)`` pair; ``padding``
+    also ``'valid'`` or ``'same'``, and adds zeros. Floating-point inputs keep their dtype
+    (float32 stays float32).
     """
-    x, weight, bias, (sh, sw), pad, (oh, ow), drop = _prepare_conv(
-        x, weight, bias, stride, padding, "conv2d"
-    )
+    x, weight, bias, spec, drop = _prepare_conv(x, weight, bias, stride, padding, dilation, groups, "conv2d")
     x, weight, bias = _as_dtype(_result_dtype(x, weight, bias), x, weight, bias)
-    out, _ = _conv2d_cols(x, weight, bias, (sh, sw), pad, (oh, ow))
+    out, _ = _conv2d_cols(x, weight, bias, spec)
     return out[(0,) * drop]
 
 
@@ -108,120 +159,138 @@ def conv2d_naive(
     weight: np.ndarray,
     bias: np.ndarray | None = None,
     stride: IntOrPair = 1,
-    padding: IntOrPair = 0,
+    padding: Padding = 0,
+    dilation: IntOrPair = 1,
+    groups: int = 1,
 ) -> np.ndarray:
     """The same as :func:`conv2d`, written as loops that read like the formula.
 
     For every image ``n``, filter ``f`` and output cell ``(i, j)``: cut out the window
-    of the padded input under the kernel, multiply it element-wise by the filter, sum,
-    and add the bias. Shapes as in :func:`conv2d`. Slow: for teaching and testing.
+    of the padded input under the kernel (the channels of the filter's group; taps
+    ``dilation`` apart), multiply it element-wise by the filter, sum, and add the bias.
+    Shapes as in :func:`conv2d`. Slow: for teaching and testing.
     """
-    x, weight, bias, (sh, sw), pad, (oh, ow), drop = _prepare_conv(
-        x, weight, bias, stride, padding, "conv2d_naive"
+    x, weight, bias, spec, drop = _prepare_conv(
+        x, weight, bias, stride, padding, dilation, groups, "conv2d_naive"
     )
-    n_images, fn = x.shape[0], weight.shape[0]
-    fh, fw = weight.shape[2:]
-    xp = pad2d(x, pad)
-    out = np.zeros((n_images, fn, oh, ow), dtype=_result_dtype(x, weight, bias))
-    for n in range(n_images):
-        for f in range(fn):
-            for i in range(oh):
-                for j in range(ow):
-                    window = xp[n, :, i * sh : i * sh + fh, j * sw : j * sw + fw]
-                    out[n, f, i, j] = np.sum(window * weight[f])
-                    if bias is not None:
-                        out[n, f, i, j] += bias[f]
+    xp = _pad(x, spec.padding)
+    out = np.zeros((x.shape[0], weight.shape[0]) + spec.out_size, dtype=_result_dtype(x, weight, bias))
+    for n, f, i, j in np.ndindex(*out.shape):
+        rows, cols = _window(i, j, weight.shape[2:], spec)
+        window = xp[n, _group_channels(f, weight, spec.groups), rows, cols]
+        out[n, f, i, j] = np.sum(window * weight[f])
+        if bias is not None:
+            out[n, f, i, j] += bias[f]
     return out[(0,) * drop]
 
 
 # --- The fast convolution: im2col, one strided copy per kernel cell --------------------------
 #
 # For every kernel cell (p, q), the input pixels it multiplies form one strided slice of the
-# padded input: xp[..., p + i*sh, q + j*sw] for all output cells (i, j). Copying those FH*FW
-# slices (nine for a 3x3 kernel) builds the column matrix in a few large copies, not one per
-# output cell; one matrix product with the filters then does all the multiply-adds on BLAS.
-# The backward pass multiplies by the transposed matrices and adds the column gradients back
-# through the same slices (col2im). benchmarks/README.md lists the designs measured against it.
+# padded input: xp[..., p*dh + i*sh, q*dw + j*sw] for all output cells (i, j). Copying those
+# FH*FW slices (nine for a 3x3 kernel) builds the column matrix in a few large copies, not one
+# per output cell; one matrix product with the filters then does all the multiply-adds on BLAS
+# (one product per group: a group's filters meet only its channels' rows). The backward pass
+# multiplies by the transposed matrices and adds the column gradients back through the same
+# slices (col2im). benchmarks/README.md lists the designs measured against it.
 
 
-def _kernel_cells(kernel: tuple[int, int], stride: tuple[int, int], out: tuple[int, int]):
+def _kernel_cells(kernel: tuple[int, int], stride: tuple[int, int], out: tuple[int, int],
+                  dilation: tuple[int, int] = (1, 1)):
     """Yield ``(p, q, window)`` for each kernel cell; ``xp[window]`` is ``(..., OH, OW)``.
 
-    ``xp[window][..., i, j] == xp[..., p + i*sh, q + j*sw]``: the input value that kernel
-    cell ``(p, q)`` meets at output cell ``(i, j)``.
+    ``xp[window][..., i, j] == xp[..., p*dh + i*sh, q*dw + j*sw]``: the input value that
+    kernel cell ``(p, q)`` meets at output cell ``(i, j)``.
     """
-    (kh, kw), (sh, sw), (oh, ow) = kernel, stride, out
+    (kh, kw), (sh, sw), (oh, ow), (dh, dw) = kernel, stride, out, dilation
     for p in range(kh):
         for q in range(kw):
-            yield p, q, (..., slice(p, p + sh * (oh - 1) + 1, sh), slice(q, q + sw * (ow - 1) + 1, sw))
+            top, left = p * dh, q * dw
+            yield p, q, (..., slice(top, top + sh * (oh - 1) + 1, sh), slice(left, left + sw * (ow - 1) + 1, sw))
 
 
-def _im2col(xp: np.ndarray, kernel, stride, out) -> np.ndarray:
-    """``xp (N, C, Hp, Wp)`` -> columns ``(FH*FW*C, N*OH*OW)``.
+def _im2col(xp: np.ndarray, kernel: tuple[int, int], spec: ConvSpec) -> np.ndarray:
+    """``xp (N, C, Hp, Wp)`` -> columns ``(groups, FH*FW*C/groups, N*OH*OW)``.
 
-    Row ``(p, q, c)`` holds ``xp[n, c, i*sh + p, j*sw + q]`` for every ``(n, i, j)``.
+    Row ``(p, q, c)`` of group ``g`` holds ``xp[n, g*C/groups + c, i*sh + p*dh, j*sw + q*dw]``
+    for every ``(n, i, j)``.
     """
-    by_channel = xp.transpose(1, 0, 2, 3)  # (C, N, Hp, Wp), a view
-    cols = np.empty(kernel + by_channel.shape[:2] + out, dtype=xp.dtype)
-    for p, q, window in _kernel_cells(kernel, stride, out):
-        cols[p, q] = by_channel[window]
-    return cols.reshape(-1, cols[0, 0, 0].size)
+    n, c, hp, wp = xp.shape
+    g = spec.groups
+    by_group = xp.transpose(1, 0, 2, 3).reshape(g, c // g, n, hp, wp)  # a view
+    cols = np.empty((g,) + kernel + (c // g, n) + spec.out_size, dtype=xp.dtype)
+    for p, q, window in _kernel_cells(kernel, spec.stride, spec.out_size, spec.dilation):
+        cols[:, p, q] = by_group[window]
+    return cols.reshape(g, -1, cols[0, 0, 0, 0].size)
 
 
-def _col2im(dcols: np.ndarray, padded_shape, kernel, stride, out) -> np.ndarray:
+def _col2im(dcols: np.ndarray, padded_shape, kernel: tuple[int, int], spec: ConvSpec) -> np.ndarray:
     """The adjoint of :func:`_im2col`: add each column gradient back where it was read.
 
-    ``dcols (FH*FW*C, N*OH*OW)`` -> ``dxp (N, C, Hp, Wp)`` (a transposed view).
+    ``dcols (groups, FH*FW*C/groups, N*OH*OW)`` -> ``dxp (N, C, Hp, Wp)`` (a transposed view).
     """
     n, c, hp, wp = padded_shape
-    dcols = dcols.reshape(kernel + (c, n) + out)
-    dxp = np.zeros((c, n, hp, wp), dtype=dcols.dtype)
-    for p, q, window in _kernel_cells(kernel, stride, out):
-        dxp[window] += dcols[p, q]
-    return dxp.transpose(1, 0, 2, 3)
+    g = spec.groups
+    dcols = dcols.reshape((g,) + kernel + (c // g, n) + spec.out_size)
+    dxp = np.zeros((g, c // g, n, hp, wp), dtype=dcols.dtype)
+    for p, q, window in _kernel_cells(kernel, spec.stride, spec.out_size, spec.dilation):
+        dxp[window] += dcols[:, p, q]
+    return dxp.reshape(c, n, hp, wp).transpose(1, 0, 2, 3)
 
 
-def _filters_as_rows(weight: np.ndarray) -> np.ndarray:
-    """``weight (FN, C, FH, FW)`` -> ``(FN, FH*FW*C)``, ordered like the rows of the columns."""
-    return weight.transpose(0, 2, 3, 1).reshape(weight.shape[0], -1)
+def _filters_as_rows(weight: np.ndarray, groups: int) -> np.ndarray:
+    """``weight (FN, C/groups, FH, FW)`` -> ``(groups, FN/groups, FH*FW*C/groups)``, ordered
+    like the rows of the columns."""
+    fn = weight.shape[0]
+    return weight.transpose(0, 2, 3, 1).reshape(groups, fn // groups, -1)
 
 
-def _conv2d_cols(x, weight, bias, stride, pad, out_size):
+def _per_group(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for stacks of one matrix per group, ``(groups, M, K) @ (groups, K, L)``.
+
+    One group (the usual case) takes numpy's 2-D product: on two threads the stacked call
+    was 17% slower for LeNet's first layer (6x25 by 25x50176, float32).
+    """
+    return (a[0] @ b[0])[None] if len(a) == 1 else a @ b
+
+
+def _conv2d_cols(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spec: ConvSpec):
     """Fast convolution of a batch; returns ``(out (N, FN, OH, OW), cols)`` for the backward."""
     fn, _, fh, fw = weight.shape
-    cols = _im2col(pad2d(x, pad), (fh, fw), stride, out_size)
-    out = _filters_as_rows(weight) @ cols  # (FN, N*OH*OW)
+    cols = _im2col(_pad(x, spec.padding, spec.mode), (fh, fw), spec)
+    out = _per_group(_filters_as_rows(weight, spec.groups), cols).reshape(fn, -1)  # (FN, N*OH*OW)
     if bias is not None:
         out += bias[:, None]
-    out = out.reshape((fn, x.shape[0]) + out_size).transpose(1, 0, 2, 3)
+    out = out.reshape((fn, x.shape[0]) + spec.out_size).transpose(1, 0, 2, 3)
     return np.ascontiguousarray(out), cols
 
 
-def _conv2d_backward_cols(grad_output, cols, x_shape, weight, stride, pad):
+def _conv2d_backward_cols(grad_output: np.ndarray, cols: np.ndarray, x_shape, weight: np.ndarray,
+                          spec: ConvSpec):
     """Gradients of a batch convolution from the columns its forward pass built.
 
-    Returns ``dx (N, C, H, W)``, ``dweight (FN, C, FH, FW)``, ``dbias (FN,)``.
+    Returns ``dx (N, C, H, W)``, ``dweight (FN, C/groups, FH, FW)``, ``dbias (FN,)``.
     """
-    fn, c, fh, fw = weight.shape
-    (ph, pw), (h, w) = pad, x_shape[2:]
-    out_size = grad_output.shape[2:]
-    grad = grad_output.transpose(1, 0, 2, 3).reshape(fn, -1)  # (FN, N*OH*OW)
-    dweight = (grad @ cols.T).reshape(fn, fh, fw, c).transpose(0, 3, 1, 2)
-    dcols = _filters_as_rows(weight).T @ grad  # (FH*FW*C, N*OH*OW)
-    padded_shape = (x_shape[0], c, h + 2 * ph, w + 2 * pw)
-    dxp = _col2im(dcols, padded_shape, (fh, fw), stride, out_size)
-    dx = np.ascontiguousarray(dxp[:, :, ph : ph + h, pw : pw + w])
-    return dx, np.ascontiguousarray(dweight), grad.sum(axis=1)
+    fn, c_group, fh, fw = weight.shape
+    g = spec.groups
+    (top, bottom), (left, right) = spec.padding
+    grad = grad_output.transpose(1, 0, 2, 3).reshape(g, fn // g, -1)  # (groups, FN/groups, N*OH*OW)
+    dweight = _per_group(grad, cols.transpose(0, 2, 1)).reshape(fn, fh, fw, c_group).transpose(0, 3, 1, 2)
+    dcols = _per_group(_filters_as_rows(weight, g).transpose(0, 2, 1), grad)  # (groups, FH*FW*C/groups, N*OH*OW)
+    n, c, h, w = x_shape
+    dxp = _col2im(dcols, (n, c, h + top + bottom, w + left + right), (fh, fw), spec)
+    dx = _unpad(dxp, x_shape, spec.padding, spec.mode)
+    return np.ascontiguousarray(dx), np.ascontiguousarray(dweight), grad.sum(axis=2).reshape(fn)
 
 
-def _prepare_conv_backward(grad_output, x, weight, stride, padding, fname: str):
+def _prepare_conv_backward(grad_output, x, weight, stride, padding, dilation, groups, fname: str):
     """Check a convolution's backward call: as :func:`_prepare_conv`, plus ``grad_output``
     brought to ``(N, FN, OH, OW)``; the three arrays share one dtype."""
-    x, weight, _, stride, pad, out_size, drop = _prepare_conv(x, weight, None, stride, padding, fname)
-    want = (x.shape[0], weight.shape[0]) + out_size
+    x, weight, _, spec, drop = _prepare_conv(x, weight, None, stride, padding, dilation, groups, fname)
+    want = (x.shape[0], weight.shape[0]) + spec.out_size
     grad = _check_grad_output(grad_output, want[drop:], fname).reshape(want)
     x, weight, grad = _as_dtype(_result_dtype(x, weight, grad), x, weight, grad)
-    return x, weight, grad, stride, pad, out_size, drop
+    return x, weight, grad, spec, drop
 
 
 def conv2d_backward(
@@ -229,25 +298,28 @@ def conv2d_backward(
     x: np.ndarray,
     weight: np.ndarray,
     stride: IntOrPair = 1,
-    padding: IntOrPair = 0,
+    padding: Padding = 0,
+    dilation: IntOrPair = 1,
+    groups: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of :func:`conv2d` by matrix products: ``(dx, dweight, dbias)``.
 
     Shapes (the forms of :func:`conv2d`): ``grad_output`` ``(N, FN, OH, OW)`` is dL/d(output);
     returns ``dx`` shaped like ``x``, ``dweight`` like ``weight`` and ``dbias`` ``(FN,)``
-    (a single number for one grey image):
+    (a single number for one grey image). With ``xs = xpad[n, g*C/groups + c]`` the channel
+    of ``f``'s group ``g``:
 
     - ``dbias[f] = sum_{n,i,j} grad_output[n, f, i, j]``
-    - ``dweight[f, c, p, q] = sum_{n,i,j} grad_output[n, f, i, j] * xpad[n, c, i*sh + p, j*sw + q]``
+    - ``dweight[f, c, p, q] = sum_{n,i,j} grad_output[n, f, i, j] * xs[i*sh + p*dh, j*sw + q*dw]``
       (correlate the input with the upstream gradient)
-    - ``dxpad[n, c, i*sh + p, j*sw + q] += grad_output[n, f, i, j] * weight[f, c, p, q]``
+    - ``dxs[i*sh + p*dh, j*sw + q*dw] += grad_output[n, f, i, j] * weight[f, c, p, q]``
       (a full convolution of the gradient with the flipped kernel), then the padding is cut off.
     """
-    x, weight, grad, stride, pad, out_size, drop = _prepare_conv_backward(
-        grad_output, x, weight, stride, padding, "conv2d_backward"
+    x, weight, grad, spec, drop = _prepare_conv_backward(
+        grad_output, x, weight, stride, padding, dilation, groups, "conv2d_backward"
     )
-    cols = _im2col(pad2d(x, pad), weight.shape[2:], stride, out_size)
-    dx, dweight, dbias = _conv2d_backward_cols(grad, cols, x.shape, weight, stride, pad)
+    cols = _im2col(_pad(x, spec.padding), weight.shape[2:], spec)
+    dx, dweight, dbias = _conv2d_backward_cols(grad, cols, x.shape, weight, spec)
     return dx[(0,) * drop], dweight[(0,) * drop], dbias[(0,) * min(drop, 1)]
 
 
@@ -256,7 +328,9 @@ def conv2d_backward_naive(
     x: np.ndarray,
     weight: np.ndarray,
     stride: IntOrPair = 1,
-    padding: IntOrPair = 0,
+    padding: Padding = 0,
+    dilation: IntOrPair = 1,
+    groups: int = 1,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The same as :func:`conv2d_backward`, as loops over every output cell.
 
@@ -264,20 +338,19 @@ def conv2d_backward_naive(
     gradient ``d`` flows to the window (``d * weight[f]``), the filter (``d * window``) and
     the bias (``d``). Slow: for teaching and testing.
     """
-    x, weight, grad, (sh, sw), pad, _, drop = _prepare_conv_backward(
-        grad_output, x, weight, stride, padding, "conv2d_backward_naive"
+    x, weight, grad, spec, drop = _prepare_conv_backward(
+        grad_output, x, weight, stride, padding, dilation, groups, "conv2d_backward_naive"
     )
-    fh, fw = weight.shape[2:]
-    xp = pad2d(x, pad)
+    xp = _pad(x, spec.padding)
     dxp = np.zeros(xp.shape, dtype=x.dtype)
     dweight = np.zeros(weight.shape, dtype=x.dtype)
     dbias = np.zeros(weight.shape[0], dtype=x.dtype)
     for n, f, i, j in np.ndindex(*grad.shape):
         d = grad[n, f, i, j]
-        rows, cols = slice(i * sh, i * sh + fh), slice(j * sw, j * sw + fw)
-        dxp[n, :, rows, cols] += d * weight[f]
-        dweight[f] += d * xp[n, :, rows, cols]
+        rows, cols = _window(i, j, weight.shape[2:], spec)
+        channels = _group_channels(f, weight, spec.groups)
+        dxp[n, channels, rows, cols] += d * weight[f]
+        dweight[f] += d * xp[n, channels, rows, cols]
         dbias[f] += d
-    (ph, pw), (h, w) = pad, x.shape[2:]
-    dx = dxp[:, :, ph : ph + h, pw : pw + w]
+    dx = _unpad(dxp, x.shape, spec.padding)
     return dx[(0,) * drop], dweight[(0,) * drop], dbias[(0,) * min(drop, 1)]
