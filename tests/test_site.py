@@ -1,4 +1,5 @@
-"""Build the book, serve it on 127.0.0.1 and drive every page in headless Chromium.
+"""Drive every page of the built book in headless Chromium (the book is built and served by
+the ``site_url`` fixture of ``conftest.py``; chapters' own widget tests use it too).
 
 Checks what a reader with no internet, with a keyboard or a screen reader, would meet on
 every page the build produced (found in the built tree, so new chapters are covered
@@ -13,18 +14,12 @@ drives it and never downloads a browser.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import subprocess
-import sys
-import threading
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-from browser import chromium
 from cnnlab import glossary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,34 +36,6 @@ def built_pages() -> list[str]:
         str(p.relative_to(HTML)) for p in HTML.rglob("*.html")
         if not skip & set(p.relative_to(HTML).parts) and 'http-equiv="Refresh"' not in p.read_text()
     )
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site_url():
-    """Build the book (warnings are errors) and serve ``_build/html`` on a free local port."""
-    book = Path(sys.executable).with_name("jupyter-book")
-    build = subprocess.run(
-        [str(book), "build", str(ROOT), "-W", "-n", "--keep-going"],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    assert build.returncode == 0, build.stdout[-4000:] + build.stderr[-4000:]
-    handler = functools.partial(QuietHandler, directory=str(HTML))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as context:
-        yield context
 
 
 class Visit:
