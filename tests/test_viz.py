@@ -58,6 +58,10 @@ def test_animation_offers_every_choice():
     assert outputs[0][1][0] == [["0", "2"], ["2", "0"]]
     assert len(outputs[1][0][1]) == 4  # 3x3 kernel, stride 1, padding 1: 4x4
     assert "Sliding-kernel animation" in repr(anim)
+    # The text shown without JavaScript names every choice, not only the first kernel.
+    assert "choose the kernel (2×2 or 3×3), the stride (1 or 2) and the padding (0 or 1)" in repr(anim)
+    one = viz.conv_animation(data.anti_diagonal(4), kernels["2x2"])
+    assert "a 4×4 input and a 2×2 kernel;" in repr(one)
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,11 @@ def classic_kernels() -> dict[str, np.ndarray]:
     """Named kernels: what each one does is in its name.
 
     - ``identity``: copies the centre pixel; the output equals the input.
-    - ``edge``: a Laplacian; zero on flat regions, large where brightness changes.
+    - ``edge``: the negative of the discrete Laplacian (4 at the centre, -1 at its four
+      neighbours); zero on flat regions, large where brightness changes.
     - ``sobel x`` / ``sobel y``: brightness change from left to right / top to bottom.
     - ``box blur``: the mean of the 3x3 neighbourhood.
-    - ``sharpen``: the identity plus the edge kernel.
+    - ``sharpen``: the identity plus the edge kernel, so it computes ``x - laplacian(x)``.
     - ``worked example``: the syllabus's 3x3 kernel.
     """
     identity = np.zeros((3, 3))

@@ -93,6 +93,12 @@ class ConvAnimation:
         ).html()
 
 
+def _either(options) -> str:
+    """``3×3, 2×2 or 1×1``; a single option as it is."""
+    words = [str(o) for o in options]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
 def conv_animation(
     image,
     kernel,
@@ -140,9 +146,13 @@ def conv_animation(
         "outputs": outputs,
         "interval": int(interval),
     }
-    k0 = np.asarray(next(iter(kernels.values())))
-    description = (
-        f"Sliding-kernel animation: a {image.shape[0]}×{image.shape[1]} input and a "
-        f"{k0.shape[0]}×{k0.shape[1]} kernel"
-    )
+    sizes = [f"{np.shape(k)[0]}×{np.shape(k)[1]}" for k in kernels.values()]
+    description = f"Sliding-kernel animation: a {image.shape[0]}×{image.shape[1]} input and a {sizes[0]} kernel"
+    if len(kernels) > 1 or len(strides) > 1 or len(paddings) > 1:
+        # Several choices: say what can be chosen, so that the text without JavaScript does
+        # not describe only the first one (the script's label follows the reader's choice).
+        description = (
+            f"Sliding-kernel animation: a {image.shape[0]}×{image.shape[1]} input; choose the kernel "
+            f"({_either(sizes)}), the stride ({_either(strides)}) and the padding ({_either(paddings)})"
+        )
     return ConvAnimation(data, description)
