@@ -90,7 +90,7 @@ def check_chapter3(page) -> None:
     assert expr.inner_text().startswith("out[0, 1] = 8×0 + 8×0 + 7×1")
 
     form = page.locator(".cnnlab-ex[data-ready]").first
-    form.locator("input[type=text]").fill("4")
+    form.locator("input[type=text]").fill("-1")  # exercise 3.1: conv2d(x, k.T)[2, 1]
     form.locator("button[data-action=check]").click()
     assert form.locator(".cnnlab-ex-verdict").inner_text() == "Correct."
     assert page.get_by_text("LeCun et al., 1998").count() >= 1

@@ -277,10 +277,10 @@ def test_exercises_are_checked_on_the_page(visits):
     page = visits[CHAPTER].page
     first = page.locator(".cnnlab-ex").first
     field, verdict = first.locator("input[type=text]"), first.locator(".cnnlab-ex-verdict")
-    field.fill("2")
+    field.fill("0")  # y[2, 1], computed with k instead of k.T: a known mistake with its own hint
     field.press("Enter")
-    assert verdict.inner_text() == "Not yet. That is y[0, 1]: the row index comes first."
-    field.fill("4.0")
+    assert verdict.inner_text() == "Not yet. That is y[2, 1], computed with k; use k.T, whose rows are the columns of k."
+    field.fill("−1.0")  # a typographic minus and a decimal point are the same number
     first.locator("button[data-action=check]").click()
     assert verdict.inner_text() == "Correct."
 
@@ -296,7 +296,8 @@ def test_exercises_are_checked_on_the_page(visits):
     for name in ["identity", "edge", "box blur"]:
         names.get_by_label(name, exact=True).check()
     names.locator("button[data-action=check]").click()
-    assert names.locator(".cnnlab-ex-verdict").inner_text().startswith("Not yet. 3 right, 0 wrong, 1 missing.")
+    assert names.locator(".cnnlab-ex-verdict").inner_text() == (
+        "Not yet. 3 right, 0 wrong, 1 missing. Sharpen is the identity plus the edge kernel: if both survive the turn, so does it.")
     names.get_by_label("sharpen", exact=True).focus()
     page.keyboard.press("Space")
     names.locator("button[data-action=check]").focus()
