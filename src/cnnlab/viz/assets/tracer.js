@@ -175,14 +175,14 @@ function render(focusRow, focusWhat) {
   var inputRow = tbody.appendChild(el("tr", { "class": "cnnlab-tr-input" }));
   inputRow.appendChild(el("td", {}, "0"));
   inputRow.appendChild(el("th", { scope: "row" }, "Input"));
-  var cell = inputRow.appendChild(el("td", { "class": "cnnlab-tr-settings" }));
+  var cell = inputRow.appendChild(el("td")).appendChild(el("div", { "class": "cnnlab-tr-settings" }));
   ["C", "H", "W"].forEach(function (name, k) { cell.appendChild(setting(spec.input, [k, name, 1], "input")); });
   ["shape", "", "", ""].forEach(function (cls) { inputRow.appendChild(el("td", cls ? { "class": cls } : {})); });
   spec.layers.forEach(function (layer, i) {
     var tr = tbody.appendChild(el("tr", { "class": "cnnlab-tr-layer" }));
     tr.appendChild(el("td", {}, String(i + 1)));
     tr.appendChild(el("th", { scope: "row" }, NAMES[layer.type]));
-    var settings = tr.appendChild(el("td", { "class": "cnnlab-tr-settings" }));
+    var settings = tr.appendChild(el("td")).appendChild(el("div", { "class": "cnnlab-tr-settings" }));
     FIELDS[layer.type].forEach(function (f) { settings.appendChild(setting(layer, f, "layer " + (i + 1))); });
     ["shape", "num", "num"].forEach(function (cls) { tr.appendChild(el("td", { "class": cls })); });
     var remove = tr.appendChild(el("td")).appendChild(el("button", { type: "button", "data-action": "remove",
