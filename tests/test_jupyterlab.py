@@ -107,7 +107,22 @@ def check_chapter3(page) -> None:
     )
 
 
-LIVE_CHECKS = {"03_convolution": check_chapter3}
+def check_chapter8(page) -> None:
+    """The tracer recomputes live: a larger input breaks the first Linear layer, with the fix;
+    an exercise checks in the page."""
+    tracer = page.locator(".cnnlab-tracer").first
+    assert "61,706" in tracer.locator("tfoot").inner_text()
+    for axis in ("H", "W"):
+        tracer.get_by_label(f"input {axis}", exact=True).fill("36")
+    assert tracer.locator("tr.cnnlab-tr-error").inner_text().startswith(
+        "Layer 8: Linear was built for in = 400 features but 576 arrive. Fix: set in to 576")
+    form = page.locator(".cnnlab-ex[data-ready]").first
+    form.locator("input[type=text]").fill("12832")
+    form.locator("button[data-action=check]").click()
+    assert form.locator(".cnnlab-ex-verdict").inner_text() == "Correct."
+
+
+LIVE_CHECKS = {"03_convolution": check_chapter3, "08_shapes": check_chapter8}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

@@ -8,15 +8,9 @@ import pytest
 
 from cnnlab import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, count_params, summary
 from cnnlab import functional as F
+from cnnlab.models import VGG16_BLOCKS, alexnet, alexnet_torchvision, lenet5, vgg16
 
 ALL = ("output_size", "activation_size", "num_params", "mult_adds", "output_bytes")
-
-
-def lenet5():
-    return Sequential(
-        Conv2d(1, 6, 5, rng=0), ReLU(), MaxPool2d(2), Conv2d(6, 16, 5, rng=0), ReLU(), MaxPool2d(2),
-        Flatten(), Linear(400, 120, rng=0), ReLU(), Linear(120, 84, rng=0), ReLU(), Linear(84, 10, rng=0),
-    )
 
 
 def test_syllabus_parameter_counts():
@@ -58,20 +52,7 @@ def test_bad_input_shape_is_explained():
         summary(lenet5(), (1, 1, 36, 36))
 
 
-VGG16_BLOCKS = ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3))
 VGG16_FC = ((512 * 7 * 7, 4096), (4096, 4096), (4096, 1000))
-
-
-def vgg16():
-    layers, c = [], 3
-    for width, repeat in VGG16_BLOCKS:
-        for _ in range(repeat):
-            layers += [Conv2d(c, width, 3, padding=1, rng=0), ReLU()]
-            c = width
-        layers.append(MaxPool2d(2))
-    layers += [Flatten(), Linear(512 * 7 * 7, 4096, rng=0), ReLU(), Linear(4096, 4096, rng=0), ReLU(),
-               Linear(4096, 1000, rng=0)]
-    return Sequential(*layers)
 
 
 def test_imagenet_sized_summary_is_quick_and_small():
@@ -158,31 +139,6 @@ def test_columns_are_chosen_and_ordered():
         summary(lenet5(), (1, 1, 32, 32), col_names=("macs",))
 
 
-def alexnet(groups):
-    """AlexNet as Krizhevsky et al. (2012) trained it on two GPUs (groups=2: conv2, conv4 and
-    conv5 see only their own GPU's half of the channels), without its parameter-free
-    response normalisation."""
-    return Sequential(
-        Conv2d(3, 96, 11, stride=4, rng=0), ReLU(), MaxPool2d(3, 2),
-        Conv2d(96, 256, 5, padding=2, groups=groups, rng=0), ReLU(), MaxPool2d(3, 2),
-        Conv2d(256, 384, 3, padding=1, rng=0), ReLU(),
-        Conv2d(384, 384, 3, padding=1, groups=groups, rng=0), ReLU(),
-        Conv2d(384, 256, 3, padding=1, groups=groups, rng=0), ReLU(), MaxPool2d(3, 2),
-        Flatten(), Linear(9216, 4096, rng=0), ReLU(), Linear(4096, 4096, rng=0), ReLU(), Linear(4096, 1000, rng=0),
-    )
-
-
-def torchvision_alexnet():
-    """torchvision's single-tower AlexNet (64, 192, 384, 256, 256 filters)."""
-    return Sequential(
-        Conv2d(3, 64, 11, stride=4, padding=2, rng=0), ReLU(), MaxPool2d(3, 2),
-        Conv2d(64, 192, 5, padding=2, rng=0), ReLU(), MaxPool2d(3, 2),
-        Conv2d(192, 384, 3, padding=1, rng=0), ReLU(), Conv2d(384, 256, 3, padding=1, rng=0), ReLU(),
-        Conv2d(256, 256, 3, padding=1, rng=0), ReLU(), MaxPool2d(3, 2),
-        Flatten(), Linear(9216, 4096, rng=0), ReLU(), Linear(4096, 4096, rng=0), ReLU(), Linear(4096, 1000, rng=0),
-    )
-
-
 def test_alexnet_with_two_groups_has_the_papers_count():
     table = summary(alexnet(groups=2), (1, 3, 227, 227))
     assert [r.output_shape for r in table if r.name.startswith(("Conv2d", "MaxPool2d"))] == [
@@ -195,6 +151,6 @@ def test_alexnet_with_two_groups_has_the_papers_count():
 
 
 def test_torchvision_alexnet_count():
-    table = summary(torchvision_alexnet(), (1, 3, 224, 224))
+    table = summary(alexnet_torchvision(), (1, 3, 224, 224))
     assert table[-7].output_shape == (1, 256, 6, 6)
     assert table.total_params == 61_100_840

@@ -3,6 +3,7 @@
 from .animation import ConvStep, conv_animation, conv_steps, format_number
 from .explorer import conv_explorer
 from .figures import show_images, show_matrices, show_matrix
+from .tracer import network_tracer
 
 __all__ = [
     "ConvStep",
@@ -10,6 +11,7 @@ __all__ = [
     "conv_steps",
     "conv_explorer",
     "format_number",
+    "network_tracer",
     "show_images",
     "show_matrices",
     "show_matrix",
