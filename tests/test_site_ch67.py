@@ -138,8 +138,8 @@ def test_pool_animation_strikes_out_what_no_window_reads(pages):
     anim.locator("select[data-choice=mode]").select_option(label="max")
     anim.locator("select[data-choice=setting]").select_option(label="3×3, stride 2")
     assert anim.locator("td.unread").count() == 11  # row 5 and column 5 of the 6x6 map
-    assert anim.locator(".cnnlab-out td").count() == 4
+    assert anim.locator(".cnnlab-out tbody td").count() == 4
     anim.locator("select[data-choice=setting]").select_option(label="3×3, stride 2, padding 1")
     assert anim.locator("td.unread").count() == 0
     assert anim.locator(".cnnlab-in td.pad").first.inner_text() == "−∞"  # padding never wins a max
-    assert anim.locator(".cnnlab-out td").count() == 9
+    assert anim.locator(".cnnlab-out tbody td").count() == 9
