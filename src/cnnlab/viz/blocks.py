@@ -11,7 +11,7 @@ This widget computes in the page: its one formula, the output size
 from __future__ import annotations
 
 from ..shapes import conv_output_size
-from .embed import Fragment
+from .embed import Widget
 
 OPTIONS = {
     "N": [1, 2, 4, 8, 32],
@@ -26,22 +26,12 @@ NAMES = {"N": "batch N", "C": "channels C", "H": "image H = W", "FN": "filters F
          "K": "kernel FH = FW", "S": "stride", "P": "padding"}
 
 
-class ConvBlocks:
+class ConvBlocks(Widget):
     """Displays as the block diagram; build it with :func:`conv_blocks`."""
 
-    def __init__(self, data: dict, description: str):
-        self.data = data
-        self.description = description
-
-    def __repr__(self) -> str:
-        return f"<{self.description}; run in JupyterLab or see the book's web page to change it>"
-
-    def _repr_html_(self) -> str:
-        return Fragment(
-            kind="blocks", assets=["conv_blocks"], data=self.data, label=self.description,
-            fallback=f"{self.description}. The diagram needs JavaScript: run the cell in "
-            "JupyterLab (trusted notebook) or open the book's web page.",
-        ).html()
+    assets = ["conv_blocks"]
+    kind, focusable, keys = "blocks", False, ""
+    noun, verb = "diagram", "change it"
 
 
 def conv_blocks(n: int = 1, c: int = 3, size: int = 32, fn: int = 4, kernel: int = 5,

@@ -16,26 +16,13 @@ import numpy as np
 
 from .. import functional as F
 from .animation import _grid, _term, format_number
-from .embed import Fragment
+from .embed import Widget
 
 
-class ChannelAnimation:
+class ChannelAnimation(Widget):
     """Displays as the multi-channel animation; build it with :func:`channel_animation`."""
 
-    def __init__(self, data: dict, description: str):
-        self.data = data
-        self.description = description
-
-    def __repr__(self) -> str:
-        return f"<{self.description}; run in JupyterLab or see the book's web page to play it>"
-
-    def _repr_html_(self) -> str:
-        return Fragment(
-            kind="anim", assets=["player", "channel_animation"], data=self.data, focusable=True,
-            label=f"{self.description}. Arrow keys step, space plays.",
-            fallback=f"{self.description}. The animation needs JavaScript: run the cell in "
-            "JupyterLab (trusted notebook) or open the book's web page.",
-        ).html()
+    assets = ["player", "channel_animation"]
 
 
 def _as_list(value) -> list[int]:

@@ -17,26 +17,13 @@ import numpy as np
 from .. import functional as F
 from ..functional.pool import _naive_windows, _pool_windows
 from .animation import _grid, format_number
-from .embed import Fragment
+from .embed import Widget
 
 
-class PoolAnimation:
+class PoolAnimation(Widget):
     """Displays as the pooling animation; build it with :func:`pool_animation`."""
 
-    def __init__(self, data: dict, description: str):
-        self.data = data
-        self.description = description
-
-    def __repr__(self) -> str:
-        return f"<{self.description}; run in JupyterLab or see the book's web page to play it>"
-
-    def _repr_html_(self) -> str:
-        return Fragment(
-            kind="anim", assets=["player", "pool_animation"], data=self.data, focusable=True,
-            label=f"{self.description}. Arrow keys step, space plays.",
-            fallback=f"{self.description}. The animation needs JavaScript: run the cell in "
-            "JupyterLab (trusted notebook) or open the book's web page.",
-        ).html()
+    assets = ["player", "pool_animation"]
 
 
 def pool_windows(x, kernel_size=2, stride=None, padding=0, ceil_mode=False) -> list[dict]:

@@ -77,6 +77,7 @@ function draw() {
   label(g, x, base + 18, "filters (FN, C, FH, FW)", "name");
   label(g, x, base + 36, shapes.filters + ", bias (" + v.FN + ",)", "shape");
   label(g, x + fs + fd * 0.6 + 34, base - 2, "FN = " + v.FN, "fn");
+  label(g, x + fs + fd * 0.6 + 16, base - fs - (shown - 1) * step - fd * 0.45 + 4, "each C = " + v.C + " deep", "c");
   x = Math.max(x + fs + fd * 0.6 + 110, x + 190);
   label(g, x, base - 60, "=", "op");
   x += 30;
