@@ -77,7 +77,7 @@ def _grid(a: np.ndarray, fmt=format_number) -> list[list[str]]:
 class ConvAnimation(Widget):
     """Displays as the sliding-kernel animation; build it with :func:`conv_animation`."""
 
-    assets = ["player", "conv_animation"]
+    assets = ["grid", "player", "conv_animation"]
 
 
 def conv_animation(

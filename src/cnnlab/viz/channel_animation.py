@@ -22,7 +22,7 @@ from .embed import Widget
 class ChannelAnimation(Widget):
     """Displays as the multi-channel animation; build it with :func:`channel_animation`."""
 
-    assets = ["player", "channel_animation"]
+    assets = ["grid", "player", "channel_animation"]
 
 
 def _as_list(value) -> list[int]:

@@ -7,7 +7,8 @@ ids, load nothing from the network and come out the same every time they are bui
 work in JupyterLab once their cell has run and in the static site with no kernel.
 
 The scripts live in ``viz/assets``: ``widget.css`` and ``dom.js`` are shared by all widgets,
-``player.js`` by every step-by-step animation; each widget adds its own renderer.
+``player.js`` by every step-by-step animation, ``grid.js`` (and ``grid.css``) by the
+animations that draw grids of numbers; each widget adds its own renderer.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from .embed import Widget
 class PoolAnimation(Widget):
     """Displays as the pooling animation; build it with :func:`pool_animation`."""
 
-    assets = ["player", "pool_animation"]
+    assets = ["grid", "player", "pool_animation"]
 
 
 def pool_windows(x, kernel_size=2, stride=None, padding=0, ceil_mode=False) -> list[dict]:
