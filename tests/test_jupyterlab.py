@@ -122,7 +122,34 @@ def check_chapter8(page) -> None:
     assert form.locator(".cnnlab-ex-verdict").inner_text() == "Correct."
 
 
-LIVE_CHECKS = {"03_convolution": check_chapter3, "08_shapes": check_chapter8}
+def check_chapter6(page) -> None:
+    """The multi-channel animation steps through the channels; the block diagram recomputes."""
+    anim = page.locator(".cnnlab-anim").first
+    expr = anim.locator(".cnnlab-expr")
+    assert expr.inner_text() == "channel 0: 1×1 + 2×0 + 0×0 + 1×1 = 2"
+    anim.locator("button[data-action=next]").click()
+    anim.locator("button[data-action=next]").click()
+    assert expr.inner_text() == "out[0, 0, 0] = 2 + (−1) + 1 = 2"
+    blocks = page.locator(".cnnlab-blocks").first
+    blocks.locator("select[data-choice=FN]").select_option("10")
+    assert blocks.locator(".cnnlab-status").inner_text() == "Input 1×3×32×32, filters 10×3×5×5, output 1×10×28×28."
+
+
+def check_chapter7(page) -> None:
+    """The pooling animation marks the arg-max, and shows the mean when switched to average."""
+    anim = page.locator(".cnnlab-anim").first
+    assert anim.locator("td.best").count() == 1
+    assert anim.locator(".cnnlab-expr").inner_text().startswith("out[0, 0] = max of the window = ")
+    anim.locator("select[data-choice=mode]").select_option(label="average")
+    assert " / 4 = " in anim.locator(".cnnlab-expr").inner_text()
+    anim.locator("button[data-action=last]").click()
+    assert anim.locator(".cnnlab-out td.filled").count() == 9
+
+
+LIVE_CHECKS = {
+    "03_convolution": check_chapter3, "06_channels": check_chapter6, "07_pooling": check_chapter7,
+    "08_shapes": check_chapter8,
+}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

@@ -133,6 +133,7 @@ TEXT_ON = [  # (text, background) pairs that the widgets' cells and controls dra
     ("fg", "bg"), ("fg", "cell"), ("muted", "bg"), ("pad-fg", "pad-1"), ("pad-fg", "pad-2"),
     ("fg", "win"), ("fg", "win-2"), ("fg", "kernel"), ("fg", "done"), ("fg", "now"),
     ("fg", "button"), ("ok", "bg"), ("bad", "bg"), ("muted", "cell"),
+    ("win-line", "bg"), ("now-line", "bg"),  # the block diagram's C and FN labels
 ]
 
 

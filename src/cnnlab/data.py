@@ -52,6 +52,15 @@ def sample_photo(name: str = "china", grey: bool = True, step: int = 1) -> np.nd
     return chw.mean(axis=0) if grey else chw
 
 
+def sample_photo_rgb(name: str = "china", step: int = 1) -> np.ndarray:
+    """The colour photograph ``name`` (see :func:`sample_photo`) as ``(3, H, W)`` floats in
+    ``[0, 1]``: channel 0 red, 1 green, 2 blue, channels first as in PyTorch. ``step`` keeps
+    every ``step``-th row and column (``step=4`` gives 107x160)."""
+    if isinstance(step, bool) or not isinstance(step, (int, np.integer)) or step < 1:
+        raise ValueError(f"step must be a whole number of at least 1 (1 keeps every pixel), got {step!r}.")
+    return sample_photo(name, grey=False, step=int(step))
+
+
 class Split(NamedTuple):
     """A seeded train/test split: images ``(N, 1, H, W)`` and integer labels ``(N,)``."""
 

@@ -1,17 +1,25 @@
-"""Pictures of what the numbers do: the sliding-kernel animation, the live explorer, figures."""
+"""Pictures of what the numbers do: the sliding-kernel, multi-channel and pooling animations, the
+block diagram of a convolution, the live explorer, figures."""
 
 from .animation import ConvStep, conv_animation, conv_steps, format_number
+from .blocks import conv_blocks
+from .channel_animation import channel_animation
 from .explorer import conv_explorer
+from .pool_animation import pool_animation, pool_windows
 from .figures import show_images, show_matrices, show_matrix
 from .tracer import network_tracer
 
 __all__ = [
     "ConvStep",
+    "channel_animation",
     "conv_animation",
+    "conv_blocks",
     "conv_steps",
     "conv_explorer",
     "format_number",
     "network_tracer",
+    "pool_animation",
+    "pool_windows",
     "show_images",
     "show_matrices",
     "show_matrix",

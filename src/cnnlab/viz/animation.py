@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import functional as F
 from ..shapes import pair
-from .embed import Fragment
+from .embed import Widget
 
 
 def format_number(v: float) -> str:
@@ -74,23 +74,10 @@ def _grid(a: np.ndarray, fmt=format_number) -> list[list[str]]:
     return [[fmt(v) for v in row] for row in np.asarray(a).tolist()]
 
 
-class ConvAnimation:
+class ConvAnimation(Widget):
     """Displays as the sliding-kernel animation; build it with :func:`conv_animation`."""
 
-    def __init__(self, data: dict, description: str):
-        self.data = data
-        self.description = description
-
-    def __repr__(self) -> str:
-        return f"<{self.description}; run in JupyterLab or see the book's web page to play it>"
-
-    def _repr_html_(self) -> str:
-        return Fragment(
-            kind="anim", assets=["player", "conv_animation"], data=self.data, focusable=True,
-            label=f"{self.description}. Arrow keys step, space plays.",
-            fallback=f"{self.description}. The animation needs JavaScript: run the cell in "
-            "JupyterLab (trusted notebook) or open the book's web page.",
-        ).html()
+    assets = ["grid", "player", "conv_animation"]
 
 
 def _either(options) -> str:

@@ -7,7 +7,8 @@ ids, load nothing from the network and come out the same every time they are bui
 work in JupyterLab once their cell has run and in the static site with no kernel.
 
 The scripts live in ``viz/assets``: ``widget.css`` and ``dom.js`` are shared by all widgets,
-``player.js`` by every step-by-step animation; each widget adds its own renderer.
+``player.js`` by every step-by-step animation, ``grid.js`` (and ``grid.css``) by the
+animations that draw grids of numbers; each widget adds its own renderer.
 """
 
 from __future__ import annotations
@@ -60,3 +61,31 @@ def _maybe(name: str) -> str:
         return asset(name)
     except FileNotFoundError:
         return ""
+
+
+class Widget:
+    """What a widget-building function returns: its ``data`` (the JSON) and a one-line
+    ``description``; it displays as a :class:`Fragment` in JupyterLab and on the site, and as
+    the description in a plain-text console. Subclasses set ``assets`` (their scripts, after
+    ``dom.js``), ``kind``, and for step-by-step animations ``focusable`` and ``keys``."""
+
+    kind = "anim"
+    assets: list[str] = []
+    focusable = True
+    keys = " Arrow keys step, space plays."
+    noun, verb = "animation", "play it"
+
+    def __init__(self, data: dict, description: str):
+        self.data = data
+        self.description = description
+
+    def __repr__(self) -> str:
+        return f"<{self.description}; run in JupyterLab or see the book's web page to {self.verb}>"
+
+    def _repr_html_(self) -> str:
+        return Fragment(
+            kind=self.kind, assets=list(self.assets), data=self.data, focusable=self.focusable,
+            label=f"{self.description}.{self.keys}" if self.keys else self.description,
+            fallback=f"{self.description}. The {self.noun} needs JavaScript: run the cell in "
+            "JupyterLab (trusted notebook) or open the book's web page.",
+        ).html()

@@ -5,17 +5,8 @@ function scenario(state) {
   var k = data.kernels[state.kernel];
   var s = data.strides[state.stride], p = data.paddings[state.padding];
   var out = data.outputs[state.kernel][state.stride][state.padding];
-  var h = data.image.length, w = data.image[0].length;
-  var padded = [];
-  for (var r = 0; r < h + 2 * p; r++) {
-    var row = [];
-    for (var c = 0; c < w + 2 * p; c++) {
-      var inside = r >= p && r < h + p && c >= p && c < w + p;
-      row.push(inside ? { v: data.image[r - p][c - p], pad: false } : { v: "0", pad: true });
-    }
-    padded.push(row);
-  }
-  return { kernel: k, stride: s, padding: p, padded: padded, out: out,
+  var padded_ = padded(data.image, p);
+  return { kernel: k, stride: s, padding: p, padded: padded_, out: out,
            oh: out.length, ow: out.length ? out[0].length : 0,
            fh: k.cells.length, fw: k.cells[0].length };
 }
@@ -37,22 +28,8 @@ stepper({
     var sc = scenario(state);
     var i = Math.floor(state.step / sc.ow), j = state.step % sc.ow;
     var top = i * sc.stride, left = j * sc.stride;
-    var input = table(sc.padded.map(function (row) { return row.map(function (c) { return c.v; }); }),
-                      "cnnlab-in", "input");
-    sc.padded.forEach(function (row, r) {
-      row.forEach(function (px, c) {
-        var cls = px.pad ? ["pad"] : [];
-        if (r >= top && r < top + sc.fh && c >= left && c < left + sc.fw) { cls.push("win"); }
-        cellAt(input, r, c).className = cls.join(" ");
-      });
-    });
-    var output = table(sc.out.map(function (row) { return row.map(function () { return ""; }); }),
-                       "cnnlab-out", "output");
-    for (var n = 0; n <= state.step; n++) {
-      var td = cellAt(output, Math.floor(n / sc.ow), n % sc.ow);
-      td.textContent = sc.out[Math.floor(n / sc.ow)][n % sc.ow];
-      td.className = n === state.step ? "filled current" : "filled";
-    }
+    var input = marked(sc.padded, "input", "cnnlab-in", top, left, sc.fh, sc.fw);
+    var output = filling(sc.out, "output", state.step + 1, state.step);
     var terms = [];
     for (var p = 0; p < sc.fh; p++) {
       for (var q = 0; q < sc.fw; q++) { terms.push(sc.padded[top + p][left + q].v + "×" + sc.kernel.terms[p][q]); }
