@@ -107,7 +107,21 @@ def check_chapter3(page) -> None:
     )
 
 
-LIVE_CHECKS = {"03_convolution": check_chapter3}
+def check_chapter10(page) -> None:
+    """The training progress bar filled live, and an exercise checks in the page."""
+    bar = page.locator(".widget-hprogress, .widget-progress").first
+    bar.wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.widget-label, .widget-label-basic')]"
+        ".some(el => el.textContent.includes('epoch 12/12'))", timeout=30_000
+    )
+    form = page.locator(".cnnlab-ex[data-ready]").first
+    form.locator("input[type=text]").fill("2.303")
+    form.locator("button[data-action=check]").click()
+    assert form.locator(".cnnlab-ex-verdict").inner_text() == "Correct."
+
+
+LIVE_CHECKS = {"03_convolution": check_chapter3, "10_training": check_chapter10}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

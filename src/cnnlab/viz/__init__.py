@@ -3,6 +3,8 @@
 from .animation import ConvStep, conv_animation, conv_steps, format_number
 from .explorer import conv_explorer
 from .figures import show_images, show_matrices, show_matrix
+from .progress import ProgressBar, progress_bar
+from .training_plots import plot_history, show_confusion, show_digits, show_feature_maps, show_kernels
 
 __all__ = [
     "ConvStep",
@@ -13,4 +15,11 @@ __all__ = [
     "show_images",
     "show_matrices",
     "show_matrix",
+    "ProgressBar",
+    "progress_bar",
+    "plot_history",
+    "show_confusion",
+    "show_digits",
+    "show_feature_maps",
+    "show_kernels",
 ]
