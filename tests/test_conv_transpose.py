@@ -83,7 +83,7 @@ def test_errors_teach():
         F.conv_transpose2d(np.zeros((1, 2, 3, 3)), weight, stride=2, output_padding=2)
     with pytest.raises(ValueError, match="padding is too large"):
         F.conv_transpose2d(np.zeros((1, 2, 1, 1)), weight, padding=2)
-    with pytest.raises(ValueError, match="an int or an \(h, w\) pair"):
+    with pytest.raises(ValueError, match=r"an int or an \(h, w\) pair"):
         F.conv_transpose2d(np.zeros((1, 2, 3, 3)), weight, padding="same")
     with pytest.raises(ValueError, match=r"\(N, C_in, H, W\)"):
         F.conv_transpose2d(np.zeros((3, 3)), weight)

@@ -107,6 +107,19 @@ def check_chapter3(page) -> None:
     )
 
 
+def check_chapter9(page) -> None:
+    """The dx animation steps after Run All; an exercise checks in the page."""
+    anim = page.locator(".cnnlab-bp").first
+    expr = anim.locator(".cnnlab-expr")
+    assert expr.inner_text().startswith("dx[0, 0] += ")
+    anim.locator("button[data-action=next]").click()
+    assert expr.inner_text().startswith("dx[0, 1] += ")
+    form = page.locator(".cnnlab-ex[data-ready]").first
+    form.locator("input[type=text]").fill("1")
+    form.locator("button[data-action=check]").click()
+    assert form.locator(".cnnlab-ex-verdict").inner_text() == "Correct."
+
+
 def check_chapter10(page) -> None:
     """The training progress bar filled live, and an exercise checks in the page."""
     bar = page.locator(".widget-hprogress, .widget-progress").first
@@ -121,7 +134,7 @@ def check_chapter10(page) -> None:
     assert form.locator(".cnnlab-ex-verdict").inner_text() == "Correct."
 
 
-LIVE_CHECKS = {"03_convolution": check_chapter3, "10_training": check_chapter10}
+LIVE_CHECKS = {"03_convolution": check_chapter3, "09_backprop": check_chapter9, "10_training": check_chapter10}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

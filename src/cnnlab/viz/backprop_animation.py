@@ -68,10 +68,12 @@ def _dx_mode(w: np.ndarray, g: np.ndarray, stride: int, padding: int, x_shape) -
     fh, fw = w.shape
     hp, wp = x_shape[0] + 2 * padding, x_shape[1] + 2 * padding
     dxp = np.zeros((hp, wp))
+    read = np.zeros((hp, wp), dtype=bool)  # cells that some window covers
     steps = []
     for i, j in itertools.product(range(g.shape[0]), range(g.shape[1])):
         top, left = i * stride, j * stride
         dxp[top : top + fh, left : left + fw] += g[i, j] * w
+        read[top : top + fh, left : left + fw] = True
         terms = ", ".join(f"dx[{top + p - padding}, {left + q - padding}] += {format_number(g[i, j])}×{format_number(w[p, q])}"
                           for p in range(fh) for q in range(fw))
         marks = [[0, i, j, "src"]] + _window_marks(2, top, left, fh, fw, "win") + _pad_marks(2, (hp, wp), padding)
@@ -82,7 +84,8 @@ def _dx_mode(w: np.ndarray, g: np.ndarray, stride: int, padding: int, x_shape) -
     final = F.conv2d_backward(g, np.zeros(x_shape), w, stride=stride, padding=padding)[0]
     if not np.allclose(dx, final):  # the frames must end where cnnlab's backward does
         raise AssertionError("conv_dx_animation: the scattered sum differs from F.conv2d_backward")
-    note = ("; the padding's share is dropped" if padding else "") + ("; skipped cells get 0" if stride > 1 and (dx == 0).any() else "")
+    unread = not read[padding : hp - padding, padding : wp - padding].all()
+    note = ("; the padding's share is dropped" if padding else "") + ("; cells no window read get 0" if unread else "")
     steps.append({"grids": {"2": _grid(dxp)}, "marks": _pad_marks(2, (hp, wp), padding), "expr":
                   "dx = the unpadded part: " + " / ".join(" ".join(format_number(v) for v in row) for row in dx),
                   "status": "done: dx is the sum of every scattered copy" + note})
