@@ -7,11 +7,28 @@ import pytest
 
 
 @pytest.fixture()
-def chapter10(site_url, browser):
-    page = browser.new_page()
-    page.goto(site_url + "notebooks/10_training.html")
-    yield page
-    page.close()
+def open_chapter(site_url, browser):
+    """``open_chapter("09_backprop")`` opens that chapter's built page; closed after the test."""
+    pages = []
+
+    def open_page(name: str):
+        pages.append(browser.new_page())
+        pages[-1].goto(site_url + f"notebooks/{name}.html")
+        return pages[-1]
+
+    yield open_page
+    for page in pages:
+        page.close()
+
+
+@pytest.fixture()
+def chapter10(open_chapter):
+    return open_chapter("10_training")
+
+
+@pytest.fixture()
+def chapter9(open_chapter):
+    return open_chapter("09_backprop")
 
 
 def test_chapter10_exercises_check_in_the_page(chapter10):
@@ -37,14 +54,6 @@ def test_chapter10_progress_bar_reads_without_a_kernel(chapter10):
     body = chapter10.locator("main").inner_text()
     assert "final test accuracy: 0.986" in body
     assert "import torch" in body            # the PyTorch version, shown as text
-
-
-@pytest.fixture()
-def chapter9(site_url, browser):
-    page = browser.new_page()
-    page.goto(site_url + "notebooks/09_backprop.html")
-    yield page
-    page.close()
 
 
 def test_chapter9_dx_animation_steps_by_click_keyboard_and_choices(chapter9):

@@ -74,8 +74,12 @@ def _grid(a: np.ndarray, fmt=format_number) -> list[list[str]]:
     return [[fmt(v) for v in row] for row in np.asarray(a).tolist()]
 
 
-class ConvAnimation:
-    """Displays as the sliding-kernel animation; build it with :func:`conv_animation`."""
+class StepAnimation:
+    """A step-by-step animation on the shared player (``assets/player.js``): ``data`` is its
+    JSON, drawn by the asset script named by ``renderer``; ``kind`` is its CSS class suffix."""
+
+    kind = "anim"
+    renderer = "conv_animation"
 
     def __init__(self, data: dict, description: str):
         self.data = data
@@ -86,11 +90,15 @@ class ConvAnimation:
 
     def _repr_html_(self) -> str:
         return Fragment(
-            kind="anim", assets=["player", "conv_animation"], data=self.data, focusable=True,
+            kind=self.kind, assets=["player", self.renderer], data=self.data, focusable=True,
             label=f"{self.description}. Arrow keys step, space plays.",
             fallback=f"{self.description}. The animation needs JavaScript: run the cell in "
             "JupyterLab (trusted notebook) or open the book's web page.",
         ).html()
+
+
+class ConvAnimation(StepAnimation):
+    """Displays as the sliding-kernel animation; build it with :func:`conv_animation`."""
 
 
 def conv_animation(

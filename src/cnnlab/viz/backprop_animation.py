@@ -19,29 +19,16 @@ from collections.abc import Sequence
 import numpy as np
 
 from .. import functional as F
-from .animation import _grid, format_number
-from .embed import Fragment
+from .animation import StepAnimation, _grid, format_number
 
 Mark = list  # [panel, row, col, css class]
 
 
-class BackpropAnimation:
+class BackpropAnimation(StepAnimation):
     """Displays as a step-by-step backward-pass animation (see the module docstring)."""
 
-    def __init__(self, data: dict, description: str):
-        self.data = data
-        self.description = description
-
-    def __repr__(self) -> str:
-        return f"<{self.description}; run in JupyterLab or see the book's web page to play it>"
-
-    def _repr_html_(self) -> str:
-        return Fragment(
-            kind="bp", assets=["player", "backprop_animation"], data=self.data, focusable=True,
-            label=f"{self.description}. Arrow keys step, space plays.",
-            fallback=f"{self.description}. The animation needs JavaScript: run the cell in "
-            "JupyterLab (trusted notebook) or open the book's web page.",
-        ).html()
+    kind = "bp"
+    renderer = "backprop_animation"
 
 
 def _as_list(v) -> list:
