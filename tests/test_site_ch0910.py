@@ -71,12 +71,12 @@ def test_chapter9_dx_animation_steps_by_click_keyboard_and_choices(chapter9):
     chapter9.keyboard.press("Home")
     assert status.inner_text().startswith("Step 1 of 5")
     # stride 2 without padding: row 3 and column 3 are never read, the status says so
-    dx.locator("select[data-choice=stride]").select_option("1")
+    dx.locator("select[data-choice=stride]").select_option(label="2")
     dx.locator("button[data-action=last]").click()
     assert "no window read get 0" in status.inner_text()
     assert "stride 2, padding 0" in dx.get_attribute("aria-label")
     # padding 1: the hatched border's share is dropped
-    dx.locator("select[data-choice=padding]").select_option("1")
+    dx.locator("select[data-choice=padding]").select_option(label="1")
     dx.locator("button[data-action=last]").click()
     assert "padding's share is dropped" in status.inner_text()
     assert dx.locator("td.pad").count() > 0
@@ -90,7 +90,7 @@ def test_chapter9_dw_and_pooling_animations(chapter9):
     pool = anims.nth(2)
     assert "dx[1, 0] += 1" in pool.locator(".cnnlab-expr").inner_text()
     assert pool.locator("td.add").count() == 1          # max: one cell receives the gradient
-    pool.locator("select[data-choice=pool]").select_option("1")
+    pool.locator("select[data-choice=pool]").select_option(label="average")
     assert "/ 4 = 0.25" in pool.locator(".cnnlab-expr").inner_text()
     assert pool.locator("td.add").count() == 4          # average: the whole window
 
