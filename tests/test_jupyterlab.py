@@ -118,6 +118,15 @@ def check_chapter8(page) -> None:
         "Layer 8: Linear was built for in = 400 features but 576 arrive. Fix: set in to 576")
     form = page.locator(".cnnlab-ex[data-ready]").first
     form.locator("input[type=text]").fill("12832")
+def check_chapter9(page) -> None:
+    """The dx animation steps after Run All; an exercise checks in the page."""
+    anim = page.locator(".cnnlab-bp").first
+    expr = anim.locator(".cnnlab-expr")
+    assert expr.inner_text().startswith("dx[0, 0] += ")
+    anim.locator("button[data-action=next]").click()
+    assert expr.inner_text().startswith("dx[0, 1] += ")
+    form = page.locator(".cnnlab-ex[data-ready]").first
+    form.locator("input[type=text]").fill("1")
     form.locator("button[data-action=check]").click()
     assert form.locator(".cnnlab-ex-verdict").inner_text() == "Correct."
 
@@ -146,9 +155,23 @@ def check_chapter7(page) -> None:
     assert anim.locator(".cnnlab-out td.filled").count() == 9
 
 
+def check_chapter10(page) -> None:
+    """The training progress bar filled live, and an exercise checks in the page."""
+    bar = page.locator(".widget-hprogress, .widget-progress").first
+    bar.wait_for(timeout=30_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.widget-label, .widget-label-basic')]"
+        ".some(el => el.textContent.includes('epoch 12/12'))", timeout=30_000
+    )
+    form = page.locator(".cnnlab-ex[data-ready]").first
+    form.locator("input[type=text]").fill("2.303")
+    form.locator("button[data-action=check]").click()
+    assert form.locator(".cnnlab-ex-verdict").inner_text() == "Correct."
+
+
 LIVE_CHECKS = {
     "03_convolution": check_chapter3, "06_channels": check_chapter6, "07_pooling": check_chapter7,
-    "08_shapes": check_chapter8,
+    "08_shapes": check_chapter8, "09_backprop": check_chapter9, "10_training": check_chapter10,
 }
 
 

@@ -4,7 +4,7 @@ Names and array layouts follow PyTorch: tensors are NCHW, convolution weights ar
 ``(out_channels, in_channels, kernel_height, kernel_width)``.
 """
 
-from . import data, functional, models, optim
+from . import data, functional, models, optim, training
 from .gradients import gradcheck, numerical_gradient
 from .layers import AdaptiveAvgPool2d, AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Module, Parameter, ReLU, Sequential
 from .layout import to_chw, to_hwc
@@ -15,7 +15,7 @@ from .shapes import conv_output_size, pool_output_size, same_padding, unread_pos
 from .tables import count_params, summary
 
 __all__ = [
-    "functional", "data", "models", "optim", "conv_output_size", "pool_output_size", "same_padding", "unread_positions",
+    "functional", "data", "optim", "models", "training", "conv_output_size", "pool_output_size", "same_padding", "unread_positions",
     "Parameter", "Module", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Linear", "ReLU", "Flatten",
     "Sequential", "CrossEntropyLoss", "SGD", "Adam", "count_params", "summary", "gradcheck", "numerical_gradient",
     "save", "load", "to_chw", "to_hwc",

@@ -138,3 +138,19 @@ def batches(x: np.ndarray, y: np.ndarray, batch_size: int, rng: int | np.random.
     for start in range(0, len(x), batch_size):
         chosen = order[start : start + batch_size]
         yield x[chosen], y[chosen]
+
+
+def shift(x: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """Move every image of ``x`` ``(..., H, W)`` down by ``rows`` and right by ``cols`` pixels
+    (negative: up or left), filling the uncovered border with zeros; pixels pushed past the edge
+    are lost (unlike ``np.roll``, nothing wraps around). Returns a new array of ``x``'s shape."""
+    x = np.asarray(x)
+    h, w = x.shape[-2:]
+    if abs(rows) >= h or abs(cols) >= w:
+        raise ValueError(f"shift by ({rows}, {cols}) would move {h}x{w} images entirely out of view; "
+                         f"use shifts smaller than the image, |rows| < {h} and |cols| < {w}.")
+    out = np.zeros_like(x)
+    src_r, dst_r = slice(max(-rows, 0), h - max(rows, 0)), slice(max(rows, 0), h - max(-rows, 0))
+    src_c, dst_c = slice(max(-cols, 0), w - max(cols, 0)), slice(max(cols, 0), w - max(-cols, 0))
+    out[..., dst_r, dst_c] = x[..., src_r, src_c]
+    return out

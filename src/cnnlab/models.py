@@ -16,16 +16,20 @@ defaults (stride 1, padding 0, groups 1 for ``conv``; stride = kernel for poolin
 
 The specs: :data:`NG_EXAMPLE` (Andrew Ng's 39x39x3 example), :data:`LENET5`,
 :data:`ALEXNET` (Krizhevsky et al., 2012, two GPUs: ``groups=2``), :data:`ALEXNET_TORCHVISION`
-(the single tower that libraries ship) and :data:`VGG16`.
+(the single tower that libraries ship) and :data:`VGG16`. Chapter 10's networks for the
+8x8 digits, :func:`digits_cnn` and :func:`mlp`, are built directly.
 """
 
 from __future__ import annotations
 
 import copy
 
+import numpy as np
+
 from .layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU, Sequential
 
 Spec = dict
+Rng = int | np.random.Generator | None
 
 
 def conv(c_in: int, c_out: int, kernel: int, stride: int = 1, padding: int = 0, groups: int = 1) -> dict:
@@ -176,3 +180,37 @@ def find_error(spec: Spec) -> tuple[int, str] | None:
         except (TypeError, ValueError) as err:
             return i, str(err)
     return None
+
+
+def digits_cnn(
+    rng: Rng = 0, channels: tuple[int, int] = (16, 32), hidden: int = 64, classes: int = 10, size: int = 8,
+) -> Sequential:
+    """CONV-POOL-CONV-POOL-FC-FC for ``(N, 1, size, size)`` images; returns logits ``(N, classes)``.
+
+    Both convolutions are 3x3 with padding 1 (size kept) and ReLU; both poolings 2x2 max,
+    so the maps go 8x8 -> 4x4 -> 2x2 (``size`` -> ``size // 2`` -> ``size // 4``) and the
+    first FC layer reads ``channels[1] * (size // 4) ** 2`` numbers. Softmax is left to the loss (``CrossEntropyLoss``), as in PyTorch.
+    """
+    if size < 4:
+        raise ValueError(f"digits_cnn pools twice by 2, so images need a side of at least 4; got size={size!r}.")
+    rng = np.random.default_rng(rng)
+    c1, c2 = channels
+    return Sequential(
+        Conv2d(1, c1, 3, padding=1, rng=rng), ReLU(), MaxPool2d(2),
+        Conv2d(c1, c2, 3, padding=1, rng=rng), ReLU(), MaxPool2d(2),
+        Flatten(), Linear(c2 * (size // 4) ** 2, hidden, rng=rng), ReLU(), Linear(hidden, classes, rng=rng),
+    )
+
+
+def mlp(sizes: tuple[int, ...], rng: Rng = 0) -> Sequential:
+    """A fully connected network: Flatten, then ``Linear(sizes[i], sizes[i+1])`` with ReLU
+    between them (none after the last). ``sizes = (64, 32, 10)`` maps an 8x8 image to 10 logits."""
+    if len(sizes) < 2:
+        raise ValueError(f"mlp needs at least an input and an output size, e.g. (64, 10); got {sizes!r}.")
+    rng = np.random.default_rng(rng)
+    layers = [Flatten()]
+    for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
+        layers.append(Linear(n_in, n_out, rng=rng))
+        if i < len(sizes) - 2:
+            layers.append(ReLU())
+    return Sequential(*layers)

@@ -17,7 +17,7 @@ is here.
 """
 
 from ._common import pad, pad2d, pad_backward
-from .conv import conv2d, conv2d_backward, conv2d_backward_naive, conv2d_naive
+from .conv import conv2d, conv2d_backward, conv2d_backward_naive, conv2d_naive, conv_transpose2d, im2col
 from .dense import cross_entropy, cross_entropy_backward, linear, log_softmax, relu, relu_backward, softmax
 from .pool import (
     adaptive_avg_pool2d,
@@ -36,7 +36,7 @@ from .pool import (
 
 __all__ = [
     "pad", "pad_backward", "pad2d",
-    "conv2d", "conv2d_naive", "conv2d_backward", "conv2d_backward_naive",
+    "conv2d", "conv2d_naive", "conv2d_backward", "conv2d_backward_naive", "conv_transpose2d", "im2col",
     "max_pool2d", "max_pool2d_naive", "max_pool2d_backward", "max_pool2d_backward_naive",
     "avg_pool2d", "avg_pool2d_naive", "avg_pool2d_backward", "avg_pool2d_backward_naive",
     "adaptive_avg_pool2d", "adaptive_avg_pool2d_naive", "adaptive_avg_pool2d_backward",

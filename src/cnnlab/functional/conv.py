@@ -354,3 +354,98 @@ def conv2d_backward_naive(
         dbias[f] += d
     dx = _unpad(dxp, x.shape, spec.padding)
     return dx[(0,) * drop], dweight[(0,) * drop], dbias[(0,) * min(drop, 1)]
+
+
+def conv_transpose2d(
+    input: np.ndarray,
+    weight: np.ndarray,
+    bias: np.ndarray | None = None,
+    stride: IntOrPair = 1,
+    padding: IntOrPair = 0,
+    output_padding: IntOrPair = 0,
+    groups: int = 1,
+    dilation: IntOrPair = 1,
+) -> np.ndarray:
+    """The transposed convolution, as ``torch.nn.functional.conv_transpose2d`` (same arguments).
+
+    It is the backward pass of :func:`conv2d` with respect to its input, used as an operation
+    of its own: each input cell scatters a copy of the kernel, scaled by its value, into the
+    output, ``stride`` cells apart, and overlapping copies add up. So
+    ``conv_transpose2d(g, w, stride=s, padding=p)`` is the ``dx`` of ``conv2d(x, w, stride=s,
+    padding=p)`` for the upstream gradient ``g``.
+
+    Shapes: ``input`` ``(N, C_in, H, W)`` (or one image ``(C_in, H, W)``); ``weight``
+    ``(C_in, C_out/groups, FH, FW)``, the weight of the ``conv2d`` that maps ``C_out``
+    channels to ``C_in``; ``bias`` ``(C_out,)``. Returns ``(N, C_out, OH, OW)`` with
+    ``OH = (H - 1)*sh - 2*ph + dh*(FH - 1) + output_padding_h + 1`` (likewise ``OW``).
+    ``output_padding`` (smaller than the stride) adds rows and columns at the bottom and
+    right: a strided convolution maps several input sizes to one output size, and it picks
+    which one to return. ``padding`` is an int or a pair (no strings, as in PyTorch).
+    """
+    g = _numeric(input, "input")
+    w = _numeric(weight, "weight")
+    if g.ndim not in (3, 4) or w.ndim != 4:
+        raise ValueError(
+            f"conv_transpose2d: input must be (N, C_in, H, W) or (C_in, H, W) and weight "
+            f"(C_in, C_out/groups, FH, FW); got input {g.shape} and weight {w.shape}."
+        )
+    single = g.ndim == 3
+    g = g[None] if single else g
+    if isinstance(padding, str):
+        raise ValueError(f"conv_transpose2d: padding must be an int or an (h, w) pair, as in PyTorch; got {padding!r}.")
+    if g.shape[1] != w.shape[0]:
+        raise ValueError(
+            f"conv_transpose2d: input has {g.shape[1]} channels but weight has {w.shape[0]} rows (dimension 0). "
+            f"Transposed, weight (C_in, C_out/groups, FH, FW) reads C_in = {w.shape[0]} channels: it is the "
+            f"weight of the conv2d whose output you are transposing back (input {g.shape}, weight {w.shape})."
+        )
+    groups = check_groups(groups, w.shape[0], w.shape[1] * groups if isinstance(groups, int) and groups > 0 else 1)
+    (fh, fw), (sh, sw), (ph, pw) = check_hyper(w.shape[2:], stride, padding)
+    dh, dw = check_dilation(dilation)
+    oph, opw = check_hyper(1, 1, output_padding)[2]
+    if oph >= sh or opw >= sw:
+        raise ValueError(
+            f"conv_transpose2d: output_padding {(oph, opw)} must be smaller than the stride {(sh, sw)}: "
+            "it chooses among the input sizes that a strided convolution maps to one output size."
+        )
+    out_h = (g.shape[2] - 1) * sh - 2 * ph + dh * (fh - 1) + oph + 1
+    out_w = (g.shape[3] - 1) * sw - 2 * pw + dw * (fw - 1) + opw + 1
+    if out_h < 1 or out_w < 1:
+        raise ValueError(
+            f"conv_transpose2d: the output would be {out_h}x{out_w} for input {g.shape} with kernel "
+            f"{(fh, fw)}, stride {(sh, sw)}, padding {(ph, pw)}: the padding is too large. Reduce it."
+        )
+    x_shape = (g.shape[0], w.shape[1] * groups, out_h, out_w)
+    dtype = _result_dtype(g, w)
+    out = conv2d_backward(g, np.zeros(x_shape, dtype), w, (sh, sw), (ph, pw), (dh, dw), groups)[0]
+    if bias is not None:
+        b = _numeric(bias, "bias")
+        if b.shape != (x_shape[1],):
+            raise ValueError(f"conv_transpose2d: bias must have shape ({x_shape[1]},), one per output channel; got {b.shape}.")
+        out = out + b.reshape(1, -1, 1, 1)
+    return out[0] if single else out
+
+
+def im2col(x: np.ndarray, kernel_size: IntOrPair, stride: IntOrPair = 1, padding: IntOrPair = 0) -> np.ndarray:
+    """Every window of ``x`` as one row of a matrix: convolution becomes one matrix product.
+
+    ``x`` ``(N, C, H, W)`` (or ``(H, W)`` for one grey image) gives ``(N*OH*OW, C*FH*FW)``: row
+    ``(n*OH + i)*OW + j`` holds the window under output cell ``(i, j)`` of image ``n``, its
+    columns ordered channel, then kernel row, then kernel column, like ``weight.reshape(FN, -1)``.
+    So ``im2col(x, (FH, FW)) @ weight.reshape(FN, -1).T`` holds ``conv2d(x, weight)`` as
+    ``(N*OH*OW, FN)``. This is the readable form of the matrix that :func:`conv2d` builds
+    (internally transposed, for speed).
+    """
+    x = _numeric(x, "x")
+    if x.ndim == 2:
+        x = x[None, None]
+    if x.ndim != 4:
+        raise ValueError(f"im2col needs x of shape (N, C, H, W), or (H, W) for one grey image; got {x.shape}.")
+    (fh, fw), (sh, sw), (ph, pw) = check_hyper(kernel_size, stride, padding)
+    n, c, h, w = x.shape
+    if h + 2 * ph < fh or w + 2 * pw < fw:
+        raise ValueError(f"im2col: the {fh}x{fw} kernel does not fit in the {h}x{w} input with padding {(ph, pw)}.")
+    xp = np.pad(x, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    windows = np.lib.stride_tricks.sliding_window_view(xp, (fh, fw), axis=(2, 3))[:, :, ::sh, ::sw]
+    # windows: (N, C, OH, OW, FH, FW) -> (N, OH, OW, C, FH, FW)
+    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * windows.shape[2] * windows.shape[3], c * fh * fw)

@@ -4,14 +4,21 @@ block diagram of a convolution, the live explorer, figures."""
 from .animation import ConvStep, conv_animation, conv_steps, format_number
 from .blocks import conv_blocks
 from .channel_animation import channel_animation
+from .backprop_animation import BackpropAnimation, conv_dw_animation, conv_dx_animation, pool_backward_animation
 from .explorer import conv_explorer
 from .pool_animation import pool_animation, pool_windows
 from .figures import show_images, show_matrices, show_matrix
 from .tracer import network_tracer
+from .progress import ProgressBar, progress_bar
+from .training_plots import plot_history, show_confusion, show_digits, show_feature_maps, show_kernels
 
 __all__ = [
+    "BackpropAnimation",
     "ConvStep",
     "channel_animation",
+    "conv_dw_animation",
+    "conv_dx_animation",
+    "pool_backward_animation",
     "conv_animation",
     "conv_blocks",
     "conv_steps",
@@ -23,4 +30,11 @@ __all__ = [
     "show_images",
     "show_matrices",
     "show_matrix",
+    "ProgressBar",
+    "progress_bar",
+    "plot_history",
+    "show_confusion",
+    "show_digits",
+    "show_feature_maps",
+    "show_kernels",
 ]
