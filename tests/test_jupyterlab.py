@@ -107,7 +107,40 @@ def check_chapter3(page) -> None:
     )
 
 
-LIVE_CHECKS = {"03_convolution": check_chapter3}
+def _calculator(page):
+    calc = page.locator(".cnnlab-calc").first
+    return calc, (lambda name: calc.locator(f"input[data-field={name}]")), calc.locator(".cnnlab-calc-result")
+
+
+def check_chapter4(page) -> None:
+    """The shape calculator recomputes as the reader types; the padded animation steps."""
+    calc, field, result = _calculator(page)
+    assert result.inner_text() == "Output: 40 × 50 (from 40 × 50)"
+    field("padding").fill("0")
+    assert result.inner_text() == "Output: 38 × 48 (from 40 × 50)"
+    field("padding").focus()
+    page.keyboard.press("ArrowUp")
+    assert result.inner_text() == "Output: 40 × 50 (from 40 × 50)"
+    anim = page.locator(".cnnlab-anim").first
+    assert anim.locator(".cnnlab-in td.pad").count() == 8 * 8 - 6 * 6
+    anim.locator("button[data-action=next]").click()
+    assert anim.locator(".cnnlab-expr").inner_text().startswith("out[0, 1] = 0×0 + 0×0 + 0×1")
+
+
+def check_chapter5(page) -> None:
+    """The calculator names the unread row; the dilated animation spreads its taps."""
+    calc, field, result = _calculator(page)
+    assert result.inner_text() == "Output: 3 × 3 (from 8 × 8)"
+    assert "Row 7 and column 7 are never read" in calc.locator(".cnnlab-calc-notes").inner_text()
+    field("stride").fill("1")
+    assert result.inner_text() == "Output: 6 × 6 (from 8 × 8)"
+    dilated = page.locator(".cnnlab-anim").nth(1)
+    assert dilated.locator(".cnnlab-in td.gap").count() == 5
+    dilated.locator("select[data-choice=dilation]").select_option(label="1")
+    assert dilated.locator(".cnnlab-in td.gap").count() == 0
+
+
+LIVE_CHECKS = {"03_convolution": check_chapter3, "04_padding": check_chapter4, "05_stride": check_chapter5}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
