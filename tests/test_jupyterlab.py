@@ -157,7 +157,9 @@ def test_chapter_runs_live_in_jupyterlab(lab_url, lab_browser, notebook):
             r.abort()
 
     page.route("**/*", route)
-    page.goto(lab_url + "lab/tree/" + notebook.name)
+    # One workspace per notebook: JupyterLab otherwise restores the tabs of the chapters run
+    # before, whose stored outputs (untrusted, never run) hold widgets that never get ready.
+    page.goto(lab_url + f"lab/workspaces/{notebook.stem}/tree/" + notebook.name)
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)  # the kernel is up
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
