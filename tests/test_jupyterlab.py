@@ -107,28 +107,37 @@ def check_chapter3(page) -> None:
     )
 
 
-def check_chapter8(page) -> None:
-    """The tracer recomputes live: a larger input breaks the first Linear layer, with the fix;
-    an exercise checks in the page."""
-    tracer = page.locator(".cnnlab-tracer").first
-    assert "61,706" in tracer.locator("tfoot").inner_text()
-    for axis in ("H", "W"):
-        tracer.get_by_label(f"input {axis}", exact=True).fill("36")
-    assert tracer.locator("tr.cnnlab-tr-error").inner_text().startswith(
-        "Layer 8: Linear was built for in = 400 features but 576 arrive. Fix: set in to 576")
-    form = page.locator(".cnnlab-ex[data-ready]").first
-    form.locator("input[type=text]").fill("12832")
-def check_chapter9(page) -> None:
-    """The dx animation steps after Run All; an exercise checks in the page."""
-    anim = page.locator(".cnnlab-bp").first
-    expr = anim.locator(".cnnlab-expr")
-    assert expr.inner_text().startswith("dx[0, 0] += ")
+def _calculator(page):
+    calc = page.locator(".cnnlab-calc").first
+    return calc, (lambda name: calc.locator(f"input[data-field={name}]")), calc.locator(".cnnlab-calc-result")
+
+
+def check_chapter4(page) -> None:
+    """The shape calculator recomputes as the reader types; the padded animation steps."""
+    calc, field, result = _calculator(page)
+    assert result.inner_text() == "Output: 40 × 50 (from 40 × 50)"
+    field("padding").fill("0")
+    assert result.inner_text() == "Output: 38 × 48 (from 40 × 50)"
+    field("padding").focus()
+    page.keyboard.press("ArrowUp")
+    assert result.inner_text() == "Output: 40 × 50 (from 40 × 50)"
+    anim = page.locator(".cnnlab-anim").first
+    assert anim.locator(".cnnlab-in td.pad").count() == 8 * 8 - 6 * 6
     anim.locator("button[data-action=next]").click()
-    assert expr.inner_text().startswith("dx[0, 1] += ")
-    form = page.locator(".cnnlab-ex[data-ready]").first
-    form.locator("input[type=text]").fill("1")
-    form.locator("button[data-action=check]").click()
-    assert form.locator(".cnnlab-ex-verdict").inner_text() == "Correct."
+    assert anim.locator(".cnnlab-expr").inner_text().startswith("out[0, 1] = 0×0 + 0×0 + 0×1")
+
+
+def check_chapter5(page) -> None:
+    """The calculator names the unread row; the dilated animation spreads its taps."""
+    calc, field, result = _calculator(page)
+    assert result.inner_text() == "Output: 3 × 3 (from 8 × 8)"
+    assert "Row 7 and column 7 are never read" in calc.locator(".cnnlab-calc-notes").inner_text()
+    field("stride").fill("1")
+    assert result.inner_text() == "Output: 6 × 6 (from 8 × 8)"
+    dilated = page.locator(".cnnlab-anim").nth(1)
+    assert dilated.locator(".cnnlab-in td.gap").count() == 5
+    dilated.locator("select[data-choice=dilation]").select_option(label="1")
+    assert dilated.locator(".cnnlab-in td.gap").count() == 0
 
 
 def check_chapter6(page) -> None:
@@ -155,6 +164,34 @@ def check_chapter7(page) -> None:
     assert anim.locator(".cnnlab-out td.filled").count() == 9
 
 
+def check_chapter8(page) -> None:
+    """The tracer recomputes live: a larger input breaks the first Linear layer, with the fix;
+    an exercise checks in the page."""
+    tracer = page.locator(".cnnlab-tracer").first
+    assert "61,706" in tracer.locator("tfoot").inner_text()
+    for axis in ("H", "W"):
+        tracer.get_by_label(f"input {axis}", exact=True).fill("36")
+    assert tracer.locator("tr.cnnlab-tr-error").inner_text().startswith(
+        "Layer 8: Linear was built for in = 400 features but 576 arrive. Fix: set in to 576")
+    form = page.locator(".cnnlab-ex[data-ready]").first
+    form.locator("input[type=text]").fill("12832")
+    form.locator("button[data-action=check]").click()
+    assert form.locator(".cnnlab-ex-verdict").inner_text() == "Correct."
+
+
+def check_chapter9(page) -> None:
+    """The dx animation steps after Run All; an exercise checks in the page."""
+    anim = page.locator(".cnnlab-bp").first
+    expr = anim.locator(".cnnlab-expr")
+    assert expr.inner_text().startswith("dx[0, 0] += ")
+    anim.locator("button[data-action=next]").click()
+    assert expr.inner_text().startswith("dx[0, 1] += ")
+    form = page.locator(".cnnlab-ex[data-ready]").first
+    form.locator("input[type=text]").fill("1")
+    form.locator("button[data-action=check]").click()
+    assert form.locator(".cnnlab-ex-verdict").inner_text() == "Correct."
+
+
 def check_chapter10(page) -> None:
     """The training progress bar filled live, and an exercise checks in the page."""
     bar = page.locator(".widget-hprogress, .widget-progress").first
@@ -170,8 +207,9 @@ def check_chapter10(page) -> None:
 
 
 LIVE_CHECKS = {
-    "03_convolution": check_chapter3, "06_channels": check_chapter6, "07_pooling": check_chapter7,
-    "08_shapes": check_chapter8, "09_backprop": check_chapter9, "10_training": check_chapter10,
+    "03_convolution": check_chapter3, "04_padding": check_chapter4, "05_stride": check_chapter5,
+    "06_channels": check_chapter6, "07_pooling": check_chapter7, "08_shapes": check_chapter8,
+    "09_backprop": check_chapter9, "10_training": check_chapter10,
 }
 
 
@@ -189,7 +227,9 @@ def test_chapter_runs_live_in_jupyterlab(lab_url, lab_browser, notebook):
             r.abort()
 
     page.route("**/*", route)
-    page.goto(lab_url + "lab/tree/" + notebook.name)
+    # One workspace per notebook: JupyterLab otherwise restores the tabs of the chapters run
+    # before, whose stored outputs (untrusted, never run) hold widgets that never get ready.
+    page.goto(lab_url + f"lab/workspaces/{notebook.stem}/tree/" + notebook.name)
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)  # the kernel is up
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()

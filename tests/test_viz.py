@@ -148,3 +148,36 @@ def test_widget_text_contrast_is_at_least_4_5(mode):
 def test_contrast_formula_on_known_pairs():
     assert _contrast("#000000", "#ffffff") == pytest.approx(21)
     assert _contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+def test_dilated_steps_read_every_other_cell():
+    image = np.arange(25).reshape(5, 5)
+    steps = viz.conv_steps(image, np.ones((2, 2), dtype=int), dilation=2)
+    assert len(steps) == 9                                     # 5 - 2*(2-1) = 3 per side
+    assert [x for x, _ in steps[0].terms] == [0, 2, 10, 12]    # taps at rows 0, 2 and columns 0, 2
+    assert [s.value for s in steps[:3]] == [24, 28, 32]        # by hand: 0+2+10+12, 1+3+11+13, ...
+
+
+def test_animation_offers_dilation_without_changing_the_old_layout():
+    image = data.anti_diagonal(5)
+    anim = viz.conv_animation(image, np.array([[0, 1], [1, 0]]), stride=[1, 2], dilation=[1, 2])
+    payload = _payload(anim._repr_html_())
+    assert payload["dilations"] == [1, 2]
+    # 5x5 anti-diagonal, kernel 0 1 / 1 0 dilated by 2: taps (0, 2) and (2, 0) of each window
+    # window (i, j) taps (i, j + 2) and (i + 2, j): both on the anti-diagonal i + j = 4 when
+    # i + j = 2. Worked by hand:
+    assert payload["outputs"][0][0][0][1] == [["0", "0", "2"], ["0", "2", "0"], ["2", "0", "0"]]
+    assert payload["outputs"][0][1][0][1] == [["0", "2"], ["2", "0"]]
+    assert "dilations" not in _payload(viz.conv_animation(image, np.ones((2, 2)))._repr_html_())
+
+
+def test_dilated_animation_against_pytorch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    image, kernel = rng.integers(-4, 5, (7, 6)), rng.integers(-2, 3, (3, 2))
+    for s, p, d in [(1, 0, 2), (2, 1, 2), (1, 2, 3)]:
+        ours = [step.value for step in viz.conv_steps(image, kernel, s, p, d)]
+        ref = torch.nn.functional.conv2d(torch.tensor(image, dtype=torch.float64)[None, None],
+                                         torch.tensor(kernel, dtype=torch.float64)[None, None],
+                                         stride=s, padding=p, dilation=d)
+        assert ours == ref.flatten().tolist()

@@ -11,11 +11,15 @@ from .layout import to_chw, to_hwc
 from .losses import CrossEntropyLoss
 from .optim import SGD, Adam
 from .serialization import load, save
-from .shapes import conv_output_size, pool_output_size, same_padding, unread_positions
+from .shapes import (
+    conv_output_size, pool_output_size, same_padding, tf_output_size, tf_padding, unread_positions,
+    window_coverage,
+)
 from .tables import count_params, summary
 
 __all__ = [
-    "functional", "data", "optim", "models", "training", "conv_output_size", "pool_output_size", "same_padding", "unread_positions",
+    "functional", "data", "optim", "models", "training", "conv_output_size", "pool_output_size", "same_padding",
+    "unread_positions", "window_coverage", "tf_padding", "tf_output_size",
     "Parameter", "Module", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Linear", "ReLU", "Flatten",
     "Sequential", "CrossEntropyLoss", "SGD", "Adam", "count_params", "summary", "gradcheck", "numerical_gradient",
     "save", "load", "to_chw", "to_hwc",

@@ -14,6 +14,10 @@ int, or an ``(h, w)`` pair for height and width.
 Convolutions also take ``padding='valid'`` (no padding) and ``padding='same'`` (stride 1
 only: an output as large as the input). 'same' pads ``d*(f - 1)`` cells in all; when that
 is odd, the extra cell goes after the input (below, or right), as in PyTorch.
+
+For reading other texts and libraries: :func:`window_coverage` counts the windows that read
+each input cell, :func:`unread_positions` lists the cells none reads, and
+:func:`tf_padding` / :func:`tf_output_size` give TensorFlow's 'SAME' and 'VALID' rules.
 """
 
 from __future__ import annotations
@@ -306,14 +310,86 @@ def unread_positions(
     >>> unread_positions(5, 1, stride=2)
     [1, 3]
     """
+    return [i for i, count in enumerate(window_coverage(n, kernel_size, stride, padding, dilation))
+            if count == 0]
+
+
+def window_coverage(
+    n: int, kernel_size: int, stride: int = 1, padding: int | str = 0, dilation: int = 1
+) -> list[int]:
+    """How many windows read each input position along one axis (``0 .. n-1``).
+
+    Window ``i`` reads the padded positions ``i*stride + t*dilation`` for taps
+    ``t = 0 .. kernel_size-1``. Away from the borders (stride 1, no dilation) every position
+    is read ``kernel_size`` times; near a border, and where the stride skips cells, fewer.
+    A 2D input's count at ``(r, c)`` is the product of the row count and the column count.
+
+    >>> window_coverage(6, 3)
+    [1, 2, 3, 3, 2, 1]
+    >>> window_coverage(6, 3, padding=1)
+    [2, 3, 3, 3, 3, 2]
+    >>> window_coverage(5, 2, stride=2)
+    [1, 1, 1, 1, 0]
+    """
     n, f, s, d = (_whole(v, name) for v, name in
                   ((n, "n"), (kernel_size, "kernel_size"), (stride, "stride"), (dilation, "dilation")))
     if n < 1:
         raise ValueError(f"the input size n must be at least 1, got {n!r}.")
-    before, after = padding_pairs(padding, f, s, d)[0]
+    before = padding_pairs(padding, f, s, d)[0][0]
     out = conv_output_size(n, f, s, padding, d)
-    read = set()
-    for t in range(f):
-        first = t * d - before
-        read.update(range(first, first + s * (out - 1) + 1, s))
-    return [i for i in range(n) if i not in read]
+    counts = [0] * n
+    for i in range(out):
+        for t in range(f):
+            pos = i * s + t * d - before
+            if 0 <= pos < n:
+                counts[pos] += 1
+    return counts
+
+
+def tf_padding(n: int, kernel_size: int, stride: int = 1, dilation: int = 1) -> tuple[int, int]:
+    """The ``(before, after)`` padding of TensorFlow/Keras ``padding='SAME'`` along one axis.
+
+    TensorFlow's documented rule: ``ceil(n / stride)`` outputs, and just enough padding for
+    them, ``max((out - 1)*stride + d*(f - 1) + 1 - n, 0)`` cells in all, split with the
+    extra cell after the input (as PyTorch's 'same' does). Unlike PyTorch, it allows any
+    stride, and the padding then depends on ``n``.
+
+    >>> tf_padding(5, 3, stride=2)
+    (1, 1)
+    >>> tf_padding(6, 3, stride=2)
+    (0, 1)
+    >>> tf_padding(7, 1, stride=2)
+    (0, 0)
+    """
+    n, f, s, d = (_whole(v, name) for v, name in
+                  ((n, "n"), (kernel_size, "kernel_size"), (stride, "stride"), (dilation, "dilation")))
+    if n < 1:
+        raise ValueError(f"the input size n must be at least 1, got {n!r}.")
+    check_hyper(f, s, 0)
+    check_dilation(d)
+    out = -(-n // s)
+    total = max((out - 1) * s + d * (f - 1) + 1 - n, 0)
+    return total // 2, total - total // 2
+
+
+def tf_output_size(n: int, kernel_size: int, stride: int = 1, padding: str = "SAME", dilation: int = 1) -> int:
+    """TensorFlow/Keras output size along one axis: ``'SAME'`` gives ``ceil(n / stride)``,
+    ``'VALID'`` gives ``ceil((n - d*(f - 1)) / stride)`` (no padding; the same number as
+    ``conv_output_size(n, f, stride, 0, d)``). Case does not matter: Keras writes 'same'.
+
+    >>> tf_output_size(7, 3, stride=2)
+    4
+    >>> tf_output_size(7, 3, stride=2, padding="VALID")
+    3
+    """
+    mode = padding.upper() if isinstance(padding, str) else padding
+    if mode not in ("SAME", "VALID"):
+        raise ValueError(
+            f"padding={padding!r} is not a TensorFlow padding: TensorFlow and Keras take only "
+            "'SAME' (pad so that the output has ceil(n / stride) cells) or 'VALID' (no padding). "
+            "For a number of cells per side, use conv_output_size, PyTorch's rule."
+        )
+    if mode == "SAME":
+        before, after = tf_padding(n, kernel_size, stride, dilation)
+        return window_count(n, kernel_size, stride, (before, after), dilation=dilation)
+    return conv_output_size(n, kernel_size, stride, 0, dilation)

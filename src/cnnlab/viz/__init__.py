@@ -1,5 +1,7 @@
 """Pictures of what the numbers do: the sliding-kernel, multi-channel and pooling animations, the
 block diagram of a convolution, the live explorer, figures."""
+"""Pictures of what the numbers do: the sliding-kernel animation, the live explorer, the shape
+calculator, figures."""
 
 from .animation import ConvStep, conv_animation, conv_steps, format_number
 from .blocks import conv_blocks
@@ -11,6 +13,7 @@ from .figures import show_images, show_matrices, show_matrix
 from .tracer import network_tracer
 from .progress import ProgressBar, progress_bar
 from .training_plots import plot_history, show_confusion, show_digits, show_feature_maps, show_kernels
+from .shape_calculator import axis_report, shape_calculator
 
 __all__ = [
     "BackpropAnimation",
@@ -19,6 +22,7 @@ __all__ = [
     "conv_dw_animation",
     "conv_dx_animation",
     "pool_backward_animation",
+    "axis_report",
     "conv_animation",
     "conv_blocks",
     "conv_steps",
@@ -27,6 +31,7 @@ __all__ = [
     "network_tracer",
     "pool_animation",
     "pool_windows",
+    "shape_calculator",
     "show_images",
     "show_matrices",
     "show_matrix",

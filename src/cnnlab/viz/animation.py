@@ -51,20 +51,21 @@ class ConvStep:
         return f"{products} = {format_number(self.value)}"
 
 
-def conv_steps(image, kernel, stride=1, padding=0) -> list[ConvStep]:
+def conv_steps(image, kernel, stride=1, padding=0, dilation=1) -> list[ConvStep]:
     """Every step of the convolution of one grey ``image (H, W)`` with a ``kernel (FH, FW)``.
 
     Returns ``OH * OW`` steps in reading order (row by row), where ``(OH, OW)`` is the
-    shape of ``F.conv2d(image, kernel, stride=stride, padding=padding)``.
+    shape of ``F.conv2d(image, kernel, stride=stride, padding=padding, dilation=dilation)``.
+    With dilation ``d`` the taps sit ``d`` cells apart, and the terms are the cells under them.
     """
-    out = F.conv2d(image, kernel, stride=stride, padding=padding)
+    out = F.conv2d(image, kernel, stride=stride, padding=padding, dilation=dilation)
     xp = F.pad2d(np.asarray(image), padding)
     k = np.asarray(kernel)
-    (sh, sw), (fh, fw) = pair(stride, "stride"), k.shape
+    (sh, sw), (dh, dw), (fh, fw) = pair(stride, "stride"), pair(dilation, "dilation"), k.shape
     steps = []
     for i in range(out.shape[0]):
         for j in range(out.shape[1]):
-            window = xp[i * sh : i * sh + fh, j * sw : j * sw + fw]
+            window = xp[i * sh : i * sh + dh * (fh - 1) + 1 : dh, j * sw : j * sw + dw * (fw - 1) + 1 : dw]
             terms = tuple(zip(window.ravel().tolist(), k.ravel().tolist()))
             steps.append(ConvStep(i, j, terms, out[i, j].item()))
     return steps
@@ -92,6 +93,7 @@ def conv_animation(
     stride: int | Sequence[int] = 1,
     padding: int | Sequence[int] = 0,
     *,
+    dilation: int | Sequence[int] = 1,
     interval: int = 900,
 ) -> ConvAnimation:
     """An animation of ``kernel`` sliding over a grey ``image`` of shape ``(H, W)``.
@@ -101,13 +103,16 @@ def conv_animation(
     all usable from the keyboard.
 
     ``kernel`` is one ``(FH, FW)`` array, or a dict ``{name: kernel}`` to let the reader
-    choose. ``stride`` and ``padding`` are ints, or lists of ints to choose from. Every
+    choose. ``stride``, ``padding`` and ``dilation`` are ints, or lists of ints to choose
+    from; a dilated kernel's taps are drawn spread out, the cells between them (which the
+    window skips) outlined with dashes. Every
     combination is computed here with :func:`cnnlab.functional.conv2d`, so the page needs
     no kernel. ``interval`` is the time between steps while playing, in milliseconds.
     """
     kernels = kernel if isinstance(kernel, dict) else {"kernel": kernel}
     strides = [stride] if np.isscalar(stride) else list(stride)
     paddings = [padding] if np.isscalar(padding) else list(padding)
+    dilations = [dilation] if np.isscalar(dilation) else list(dilation)
     image = np.asarray(image)
     if image.ndim != 2:
         raise ValueError(
@@ -120,9 +125,12 @@ def conv_animation(
             f"(at most 400 pixels, e.g. 20x20); got shape {image.shape}."
         )
     outputs = [
-        [[_grid(F.conv2d(image, k, stride=s, padding=p)) for p in paddings] for s in strides]
+        [[[_grid(F.conv2d(image, k, stride=s, padding=p, dilation=d)) for d in dilations] for p in paddings]
+         for s in strides]
         for k in kernels.values()
     ]
+    if dilations == [1]:  # the layout of chapter 3's animations: outputs[kernel][stride][padding]
+        outputs = [[[by_d[0] for by_d in by_p] for by_p in by_s] for by_s in outputs]
     data = {
         "image": _grid(image),
         "kernels": [
@@ -133,13 +141,17 @@ def conv_animation(
         "outputs": outputs,
         "interval": int(interval),
     }
+    if dilations != [1]:  # then outputs[kernel][stride][padding][dilation]
+        data["dilations"] = dilations
     sizes = [f"{np.shape(k)[0]}×{np.shape(k)[1]}" for k in kernels.values()]
-    description = f"Sliding-kernel animation: a {image.shape[0]}×{image.shape[1]} input and a {sizes[0]} kernel"
-    if len(kernels) > 1 or len(strides) > 1 or len(paddings) > 1:
+    description = (f"Sliding-kernel animation: a {image.shape[0]}×{image.shape[1]} input and a {sizes[0]} kernel"
+                   + (f", dilation {dilations[0]}" if dilations != [1] else ""))
+    if len(kernels) > 1 or len(strides) > 1 or len(paddings) > 1 or len(dilations) > 1:
         # Several choices: say what can be chosen, so that the text without JavaScript does
         # not describe only the first one (the script's label follows the reader's choice).
         description = (
             f"Sliding-kernel animation: a {image.shape[0]}×{image.shape[1]} input; choose the kernel "
             f"({_either(sizes)}), the stride ({_either(strides)}) and the padding ({_either(paddings)})"
+            + (f", and the dilation ({_either(dilations)})" if len(dilations) > 1 else "")
         )
     return ConvAnimation(data, description)

@@ -15,13 +15,17 @@ function padded(rows, p, fill) {
   }
   return out;
 }
-function marked(cells, label, cls, top, left, fh, fw) {
-  /* A table of {v, pad} cells with the fh x fw window at (top, left) outlined. */
+function marked(cells, label, cls, top, left, fh, fw, dilation) {
+  /* A table of {v, pad} cells with the fh x fw window at (top, left) outlined. With a
+     dilation d > 1 the window's taps sit d cells apart: they are marked "win", the cells
+     between them, which the window skips, "gap". */
+  var d = dilation || 1, spanH = d * (fh - 1) + 1, spanW = d * (fw - 1) + 1;
   var t = table(cells.map(function (row) { return row.map(function (c) { return c.v; }); }), cls, label);
   cells.forEach(function (row, r) {
     row.forEach(function (px, c) {
       var k = px.pad ? ["pad"] : [];
-      if (r >= top && r < top + fh && c >= left && c < left + fw) { k.push("win"); }
+      var dr = r - top, dc = c - left;
+      if (dr >= 0 && dr < spanH && dc >= 0 && dc < spanW) { k.push(dr % d === 0 && dc % d === 0 ? "win" : "gap"); }
       cellAt(t, r, c).className = k.join(" ");
     });
   });
