@@ -107,7 +107,19 @@ def check_chapter3(page) -> None:
     )
 
 
-LIVE_CHECKS = {"03_convolution": check_chapter3}
+def check_chapter1(page) -> None:
+    """The decision-line explorer answers the keyboard: ten steps of the bias turn AND into OR."""
+    widget = page.locator(".cnnlab-perceptron").first
+    status = widget.locator(".cnnlab-status")
+    assert status.inner_text().endswith("Matches AND on 4 of 4 inputs.")
+    widget.locator("input[data-param=b]").focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    outputs = widget.evaluate("w => [...w.querySelectorAll('g.pt')].map(g => g.getAttribute('data-output')).join('')")
+    assert outputs == "0111" and "b = −0.5" in status.inner_text()
+
+
+LIVE_CHECKS = {"01_neurons": check_chapter1, "03_convolution": check_chapter3}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

@@ -9,6 +9,7 @@ from .gradients import gradcheck, numerical_gradient
 from .layers import AdaptiveAvgPool2d, AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Module, Parameter, ReLU, Sequential
 from .layout import to_chw, to_hwc
 from .losses import CrossEntropyLoss
+from .neuron import perceptron
 from .optim import SGD, Adam
 from .serialization import load, save
 from .shapes import conv_output_size, pool_output_size, same_padding, unread_positions
@@ -18,6 +19,6 @@ __all__ = [
     "functional", "data", "optim", "conv_output_size", "pool_output_size", "same_padding", "unread_positions",
     "Parameter", "Module", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Linear", "ReLU", "Flatten",
     "Sequential", "CrossEntropyLoss", "SGD", "Adam", "count_params", "summary", "gradcheck", "numerical_gradient",
-    "save", "load", "to_chw", "to_hwc",
+    "save", "load", "to_chw", "to_hwc", "perceptron",
 ]
 __version__ = "0.1.0"

@@ -1,8 +1,10 @@
-"""Pictures of what the numbers do: the sliding-kernel animation, the live explorer, figures."""
+"""Pictures of what the numbers do: the sliding-kernel animation, the live explorer, the
+decision-line explorer, figures."""
 
 from .animation import ConvStep, conv_animation, conv_steps, format_number
 from .explorer import conv_explorer
 from .figures import show_images, show_matrices, show_matrix
+from .perceptron import perceptron_explorer
 
 __all__ = [
     "ConvStep",
@@ -10,6 +12,7 @@ __all__ = [
     "conv_steps",
     "conv_explorer",
     "format_number",
+    "perceptron_explorer",
     "show_images",
     "show_matrices",
     "show_matrix",
