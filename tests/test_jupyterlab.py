@@ -119,7 +119,16 @@ def check_chapter1(page) -> None:
     assert outputs == "0111" and "b = −0.5" in status.inner_text()
 
 
-LIVE_CHECKS = {"01_neurons": check_chapter1, "03_convolution": check_chapter3}
+def check_chapter2(page) -> None:
+    """The pixel inspector answers the arrow keys with the pixel's values."""
+    widget = page.locator(".cnnlab-pixels").first
+    widget.locator("button.cnnlab-px").first.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowRight")
+    assert widget.locator(".cnnlab-status").inner_text().startswith("Row 1, column 1: (r, g, b) = (")
+
+
+LIVE_CHECKS = {"01_neurons": check_chapter1, "02_images": check_chapter2, "03_convolution": check_chapter3}
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)

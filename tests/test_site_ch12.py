@@ -81,3 +81,34 @@ def test_the_explorer_is_keyboard_operable_with_visible_focus(browser, site_url)
                       height: e.getBoundingClientRect().height}; }""")
         assert state["ring"] and state["height"] >= 24, control.evaluate("e => e.outerHTML.slice(0, 80)")
     page.close()
+
+
+def test_focusing_a_pixel_shows_its_values_and_indices(browser, site_url):
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(site_url + CH2)
+    widget = page.locator(".cnnlab-pixels").first
+    status = widget.locator(".cnnlab-status")
+    assert status.inner_text().startswith("Row 0, column 0: (r, g, b) = (")
+    # Reach the grid with Tab from the control before it, as a keyboard user would.
+    widget.locator("button.cnnlab-px").first.focus()
+    for key in ["ArrowDown", "ArrowDown", "ArrowRight", "ArrowRight", "ArrowRight", "ArrowRight", "ArrowRight"]:
+        page.keyboard.press(key)
+    focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert focused == "pixel row 2, column 5"
+    text = status.inner_text()
+    # crop = rgb[88:100, 190:202] of the china photo: the notebook prints crop[2, 5] = [186 194 147]
+    assert text == ("Row 2, column 5: (r, g, b) = (186, 194, 147). (H, W, C): crop[2, 5, 0 to 2], positions 87 to 89, "
+                    "side by side. (C, H, W): to_chw(crop)[0 to 2, 2, 5], positions 29, 173, 317, 144 apart.")
+    rows = widget.locator("table.cnnlab-readout tr").all_inner_texts()
+    assert rows[2].split("\t") == ["1 green", "194", "[2, 5, 1]", "88", "[1, 2, 5]", "173"]
+    ring = page.evaluate("(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0; })()")
+    assert ring
+    page.keyboard.press("End")
+    assert status.inner_text().startswith("Row 2, column 11:")
+    widget.locator("button.cnnlab-px").nth(0).hover()  # hovering shows a pixel too
+    assert status.inner_text().startswith("Row 0, column 0:")
+    assert widget.evaluate("w => w.querySelectorAll('button.cnnlab-px[tabindex=\"0\"]').length") == 1
+    assert errors == []
+    page.close()
