@@ -26,17 +26,24 @@ def _direction(line):
     return round(angle, 6)
 
 
-def _distance_from_origin_point(line):
-    """Signed distance of the line from the picture's point for (x1, x2) = (0, 0)."""
+def _distance_from_corner(line):
+    """Signed distance of the line from the SVG's corner (0, 0): a fixed point, so the
+    distance changes when the line slides."""
     x1, y1, x2, y2 = line
     return ((x2 - x1) * (y1 - 0) - (y2 - y1) * (x1 - 0)) / math.hypot(x2 - x1, y2 - y1)
 
 
-def test_the_bias_slides_the_line_and_the_weights_turn_it(browser, site_url):
+def _open(browser, url: str):
+    """A new tab on ``url`` and the list that collects its script errors."""
     page = browser.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(site_url + CH1)
+    page.goto(url)
+    return page, errors
+
+
+def test_the_bias_slides_the_line_and_the_weights_turn_it(browser, site_url):
+    page, errors = _open(browser, site_url + CH1)
     widget = page.locator(".cnnlab-perceptron").first
     start = _explorer_state(widget)
     assert start["outputs"] == "0001" and start["on"] == 1
@@ -50,7 +57,7 @@ def test_the_bias_slides_the_line_and_the_weights_turn_it(browser, site_url):
     assert bias.get_attribute("aria-valuetext") == "b = −0.5"
     assert slid["outputs"] == "0111" and slid["on"] == 3
     assert _direction(slid["line"]) == _direction(start["line"])  # parallel: not turned
-    assert _distance_from_origin_point(slid["line"]) != _distance_from_origin_point(start["line"])
+    assert _distance_from_corner(slid["line"]) != _distance_from_corner(start["line"])
     assert "Matches AND on 2 of 4 inputs" in slid["status"]
     widget.locator("select[data-choice=gate]").select_option("OR")
     assert "Matches OR on 4 of 4 inputs" in _explorer_state(widget)["status"]
@@ -84,15 +91,11 @@ def test_the_explorer_is_keyboard_operable_with_visible_focus(browser, site_url)
 
 
 def test_focusing_a_pixel_shows_its_values_and_indices(browser, site_url):
-    page = browser.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(site_url + CH2)
+    page, errors = _open(browser, site_url + CH2)
     widget = page.locator(".cnnlab-pixels").first
     status = widget.locator(".cnnlab-status")
     assert status.inner_text().startswith("Row 0, column 0: (r, g, b) = (")
-    # Reach the grid with Tab from the control before it, as a keyboard user would.
-    widget.locator("button.cnnlab-px").first.focus()
+    widget.locator("button.cnnlab-px").first.focus()  # the grid's one tab stop
     for key in ["ArrowDown", "ArrowDown", "ArrowRight", "ArrowRight", "ArrowRight", "ArrowRight", "ArrowRight"]:
         page.keyboard.press(key)
     focused = page.evaluate("document.activeElement.getAttribute('aria-label')")

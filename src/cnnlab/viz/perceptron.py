@@ -39,7 +39,7 @@ class PerceptronExplorer:
 
     def _repr_html_(self) -> str:
         return Fragment(
-            kind="perceptron", assets=["perceptron"], data=self.data,
+            kind="perceptron", assets=["keys", "perceptron"], data=self.data,
             label="Decision-line explorer: sliders for the weights w1, w2 and the bias b of one perceptron",
             fallback="A perceptron's decision line over the four inputs (0, 0), (0, 1), (1, 0) and (1, 1), "
             "with sliders for w1, w2 and b. It needs JavaScript: run the cell in JupyterLab (trusted "

@@ -30,7 +30,7 @@ class PixelInspector:
     def _repr_html_(self) -> str:
         h, w = len(self.data["pixels"]), len(self.data["pixels"][0])
         return Fragment(
-            kind="pixels", assets=["pixels"], data=self.data,
+            kind="pixels", assets=["keys", "pixels"], data=self.data,
             label=f"Pixel inspector: a {h}×{w} colour image. Arrow keys move between pixels",
             fallback=f"A {h}×{w} colour image, one cell per pixel, that shows each pixel's red, green "
             "and blue values. It needs JavaScript: run the cell in JupyterLab (trusted notebook) or "

@@ -139,6 +139,7 @@ function sum(w1, w2, b) {  /* "1·x1 + 1·x2 − 1.5": the neuron's sum, signs f
     status.textContent = "w1 = " + num(w1) + ", w2 = " + num(w2) + ", b = " + num(b) + ": outputs " + out.join(", ") +
       ". Matches " + state.gate + " on " + right + " of 4 inputs" + (right === 4 ? "." : ".");
   }
+  ownKeys(root);
   body.replaceChildren(view, eq, rows, status);
   draw();
 })();

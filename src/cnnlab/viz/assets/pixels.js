@@ -77,6 +77,7 @@ window.cnnlabPixels = { offsets: offsets };
   });
   var help = el("p", { "class": "cnnlab-help" },
     "Point at a pixel, or press Tab to reach the image and move with the arrow keys.");
+  ownKeys(root);
   root.querySelector(".cnnlab-body").replaceChildren(help, view, status);
   show(0, 0);
 })();
