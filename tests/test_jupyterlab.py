@@ -107,6 +107,27 @@ def check_chapter3(page) -> None:
     )
 
 
+def check_chapter1(page) -> None:
+    """The decision-line explorer answers the keyboard: ten steps of the bias turn AND into OR."""
+    widget = page.locator(".cnnlab-perceptron").first
+    status = widget.locator(".cnnlab-status")
+    assert status.inner_text().endswith("Matches AND on 4 of 4 inputs.")
+    widget.locator("input[data-param=b]").focus()
+    for _ in range(10):
+        page.keyboard.press("ArrowRight")
+    outputs = widget.evaluate("w => [...w.querySelectorAll('g.pt')].map(g => g.getAttribute('data-output')).join('')")
+    assert outputs == "0111" and "b = −0.5" in status.inner_text()
+
+
+def check_chapter2(page) -> None:
+    """The pixel inspector answers the arrow keys with the pixel's values."""
+    widget = page.locator(".cnnlab-pixels").first
+    widget.locator("button.cnnlab-px").first.focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowRight")
+    assert widget.locator(".cnnlab-status").inner_text().startswith("Row 1, column 1: (r, g, b) = (")
+
+
 def _calculator(page):
     calc = page.locator(".cnnlab-calc").first
     return calc, (lambda name: calc.locator(f"input[data-field={name}]")), calc.locator(".cnnlab-calc-result")
@@ -207,9 +228,10 @@ def check_chapter10(page) -> None:
 
 
 LIVE_CHECKS = {
-    "03_convolution": check_chapter3, "04_padding": check_chapter4, "05_stride": check_chapter5,
-    "06_channels": check_chapter6, "07_pooling": check_chapter7, "08_shapes": check_chapter8,
-    "09_backprop": check_chapter9, "10_training": check_chapter10,
+    "01_neurons": check_chapter1, "02_images": check_chapter2, "03_convolution": check_chapter3,
+    "04_padding": check_chapter4, "05_stride": check_chapter5, "06_channels": check_chapter6,
+    "07_pooling": check_chapter7, "08_shapes": check_chapter8, "09_backprop": check_chapter9,
+    "10_training": check_chapter10,
 }
 
 
@@ -234,15 +256,18 @@ def test_chapter_runs_live_in_jupyterlab(lab_url, lab_browser, notebook):
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)  # the kernel is up
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    # A widget is ready only once its cell has run in this session (the stored outputs'
+    # scripts never run), and every chapter ends with its exercises' widgets: wait for them
+    # first, since the prompts below may still show the stored counts while cells run.
+    page.wait_for_function(
+        "[...document.querySelectorAll('.cnnlab-w')].every(w => w.hasAttribute('data-ready'))", timeout=180_000
+    )
     page.wait_for_function(  # every code cell has run: its prompt shows a number, not [*] or [ ]
         "[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].every(p => /\\[\\d+\\]/.test(p.textContent))",
         timeout=180_000,
     )
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0, errors.first.inner_text()
-    page.wait_for_function(
-        "[...document.querySelectorAll('.cnnlab-w')].every(w => w.hasAttribute('data-ready'))", timeout=30_000
-    )
     assert page.get_by_text("Citation Not Found").count() == 0
     assert page.get_by_text("{term}").count() == 0  # the terms table renders its links
     assert page.locator(".jp-Notification-Toast, .Toastify__toast").count() == 0, "a pop-up covers the notebook"

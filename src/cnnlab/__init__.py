@@ -9,6 +9,7 @@ from .gradients import gradcheck, numerical_gradient
 from .layers import AdaptiveAvgPool2d, AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Module, Parameter, ReLU, Sequential
 from .layout import to_chw, to_hwc
 from .losses import CrossEntropyLoss
+from .neuron import perceptron
 from .optim import SGD, Adam
 from .serialization import load, save
 from .shapes import (
@@ -22,6 +23,6 @@ __all__ = [
     "unread_positions", "window_coverage", "tf_padding", "tf_output_size",
     "Parameter", "Module", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Linear", "ReLU", "Flatten",
     "Sequential", "CrossEntropyLoss", "SGD", "Adam", "count_params", "summary", "gradcheck", "numerical_gradient",
-    "save", "load", "to_chw", "to_hwc",
+    "save", "load", "to_chw", "to_hwc", "perceptron",
 ]
 __version__ = "0.1.0"

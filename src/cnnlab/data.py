@@ -35,19 +35,35 @@ def anti_diagonal(n: int = 4) -> np.ndarray:
     return np.fliplr(np.eye(n, dtype=int))
 
 
+PHOTOS = ("china", "flower")
+
+
+def photo_hwc(name: str = "china", step: int = 1) -> np.ndarray:
+    """A colour photograph exactly as its JPEG file stores it: ``(H, W, 3)``, uint8, 0-255.
+
+    ``name`` is ``"china"`` (a temple) or ``"flower"``; both ship with scikit-learn and are
+    427x640. ``step`` keeps every ``step``-th row and column. Channels come last, in the
+    order red, green, blue, as in image files, PIL and matplotlib; ``cnnlab.to_chw`` turns
+    it into the ``(3, H, W)`` layout of PyTorch and this book.
+    """
+    from sklearn.datasets import load_sample_image
+
+    if name not in PHOTOS:
+        raise ValueError(f'name must be "china" or "flower", got {name!r}.')
+    if not isinstance(step, (int, np.integer)) or isinstance(step, bool) or step < 1:
+        raise ValueError(f"step must be a whole number of at least 1 (keep every step-th row and column); got {step!r}.")
+    return load_sample_image(f"{name}.jpg")[::step, ::step]
+
+
 def sample_photo(name: str = "china", grey: bool = True, step: int = 1) -> np.ndarray:
     """A real photograph that ships with scikit-learn, as floats in ``[0, 1]``.
 
     ``name`` is ``"china"`` (a temple) or ``"flower"``. Returns ``(H, W)`` when ``grey``
     (the mean of the three channels), else ``(3, H, W)``, channels first as in PyTorch.
     ``step`` keeps every ``step``-th row and column, to make it smaller. The full
-    photographs are 427x640.
+    photographs are 427x640. :func:`photo_hwc` gives the file's own ``(H, W, 3)`` uint8 values.
     """
-    from sklearn.datasets import load_sample_image
-
-    if name not in ("china", "flower"):
-        raise ValueError(f'name must be "china" or "flower", got {name!r}.')
-    hwc = load_sample_image(f"{name}.jpg")[::step, ::step]  # (H, W, 3), uint8
+    hwc = photo_hwc(name, step)  # (H, W, 3), uint8
     chw = hwc.transpose(2, 0, 1).astype(np.float64) / 255.0
     return chw.mean(axis=0) if grey else chw
 

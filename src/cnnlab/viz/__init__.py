@@ -2,6 +2,8 @@
 block diagram of a convolution, the live explorer, figures."""
 """Pictures of what the numbers do: the sliding-kernel animation, the live explorer, the shape
 calculator, figures."""
+"""Pictures of what the numbers do: the sliding-kernel animation, the live explorer, the
+decision-line explorer, the pixel inspector, figures."""
 
 from .animation import ConvStep, conv_animation, conv_steps, format_number
 from .blocks import conv_blocks
@@ -14,6 +16,8 @@ from .tracer import network_tracer
 from .progress import ProgressBar, progress_bar
 from .training_plots import plot_history, show_confusion, show_digits, show_feature_maps, show_kernels
 from .shape_calculator import axis_report, shape_calculator
+from .perceptron import perceptron_explorer
+from .pixels import pixel_inspector
 
 __all__ = [
     "BackpropAnimation",
@@ -32,6 +36,8 @@ __all__ = [
     "pool_animation",
     "pool_windows",
     "shape_calculator",
+    "perceptron_explorer",
+    "pixel_inspector",
     "show_images",
     "show_matrices",
     "show_matrix",

@@ -80,9 +80,11 @@ def show_images(
     images: dict[str, np.ndarray], ncols: int | None = None, size: float = 3.2,
     signed: Iterable[str] = (),
 ) -> Figure:
-    """Show grey images side by side, each titled by its key.
+    """Show grey or colour images side by side, each titled by its key.
 
-    ``images``: title -> ``(H, W)`` array. Each image gets its own grey scale, stretched
+    ``images``: title -> ``(H, W)`` grey array, or ``(H, W, 3)`` colour array (channels
+    last, as matplotlib wants them: uint8 0-255 or floats in ``[0, 1]``, drawn as they are;
+    ``cnnlab.to_hwc`` turns a ``(3, H, W)`` image around). Each grey image gets its own grey scale, stretched
     between its 0.5th and 99.5th percentiles so that a few extreme pixels do not wash out
     the rest. Titles listed in ``signed`` (edge maps, say) are instead scaled symmetrically
     about zero: zero is mid-grey, positive lighter, negative darker. ``ncols`` defaults to
@@ -98,6 +100,10 @@ def show_images(
         nrows, ncols, figsize=(size * ncols, size * aspect * nrows + 0.4 * nrows), squeeze=False
     )
     for ax, (name, img) in zip(axes.flat, images.items()):
+        if _colour(name, img):
+            ax.imshow(np.asarray(img))
+            ax.set_title(name)
+            continue
         img = np.asarray(img, dtype=float)
         if name in signed:
             top = float(np.percentile(np.abs(img), 99.5)) or 1.0
@@ -110,3 +116,22 @@ def show_images(
         ax.axis("off")
     fig.tight_layout()
     return fig
+
+
+def _colour(name: str, img) -> bool:
+    """Whether ``img`` is a colour image ``(H, W, 3)`` to draw as it is; a clear error for the
+    layouts and values matplotlib would misread."""
+    img = np.asarray(img)
+    if img.ndim == 2:
+        return False
+    if img.ndim == 3 and img.shape[-1] == 3:
+        if img.dtype != np.uint8 and (img.dtype.kind != "f" or img.min() < 0 or img.max() > 1):
+            raise ValueError(
+                f"show_images: colour image {name!r} must be uint8 (0-255) or floats in [0, 1]; got "
+                f"dtype {img.dtype} with values {img.min()} to {img.max()}. Divide by 255, or clip."
+            )
+        return True
+    hint = " It looks channels first: show cnnlab.to_hwc(img)." if img.ndim == 3 and img.shape[0] == 3 else ""
+    raise ValueError(
+        f"show_images draws (H, W) grey or (H, W, 3) colour images; {name!r} has shape {img.shape}.{hint}"
+    )
