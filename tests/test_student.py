@@ -36,13 +36,26 @@ def plain(page: str) -> str:
     return " ".join(re.findall(r"[A-Za-z]+", html.unescape(re.sub(r"<[^>]+>", " ", page))))
 
 
+def prose(text: str) -> str:
+    """Markdown without its code and math, whose words (``y = F.conv2d(x, k)``) recur everywhere."""
+    text = re.sub(r"```.*?```", " ", text, flags=re.S)
+    return re.sub(r"`[^`]*`|\$\$.*?\$\$|\$[^$]*\$", " ", text, flags=re.S)
+
+
 def solution_phrases() -> set[str]:
-    """Phrases found in the chapters' solution cells and nowhere else in the chapters."""
+    """Phrases of the prose of the chapters' solutions found nowhere else in the chapters
+    (neither in other cells' sources nor in any output)."""
     found, elsewhere = set(), set()
     for path in (ROOT / "notebooks").glob("*.ipynb"):
         for cell in json.loads(path.read_text())["cells"]:
-            target = found if "solution" in cell["metadata"].get("tags", []) else elsewhere
-            target |= phrases("".join(cell["source"]))
+            source = "".join(cell["source"])
+            if "solution" in cell["metadata"].get("tags", []):
+                body = source.split("\n", 2)[-1] if source.startswith("```{admonition}") else source
+                found |= phrases(prose(body)) if cell["cell_type"] == "markdown" else set()
+            else:
+                elsewhere |= phrases(source)
+            for output in cell.get("outputs", []):
+                elsewhere |= phrases(json.dumps(output))
     return found - elsewhere
 
 
