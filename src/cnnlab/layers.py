@@ -43,7 +43,10 @@ class Parameter:
 
     def __init__(self, data: np.ndarray):
         self.data = np.asarray(data)
-        self.grad = np.zeros_like(self.data)
+        # np.zeros takes zeroed pages from the system, which hold no memory until written:
+        # a model built only to count its parameters (VGG-16's 138 million in chapter 8)
+        # costs its weights alone. np.zeros_like would write every zero.
+        self.grad = np.zeros(self.data.shape, self.data.dtype)
 
     @property
     def shape(self) -> Shape:
