@@ -5,15 +5,19 @@
     python3 dev.py lab       open the notebooks in JupyterLab
     python3 dev.py refresh   re-execute the notebooks and store their new outputs
     python3 dev.py student   build the student edition (no solutions) into _build/student
+    python3 dev.py classroom --students alice,bob   a JupyterHub for a class on this machine
+    python3 dev.py link --hub URL --repo URL --chapter 3   a chapter's nbgitpuller link
 
 Each command first creates ``.venv`` and installs ``requirements.txt`` into it when
 that file changed since the last install. ``test`` also installs Debian's ``chromium``
-when it is missing (as root, with apt-get). Extra arguments go to the underlying tool.
+when it is missing (as root, with apt-get); ``test`` and ``classroom`` install JupyterHub's
+proxy from npm into ``.venv/node``. Extra arguments go to the underlying tool.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -26,6 +30,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / "bin"
 STAMP = VENV / ".requirements.sha256"
 BUILD = ROOT / "_build" / "html"
+PROXY = "configurable-http-proxy@5.3.0"  # JupyterHub's proxy; only npm ships it
 
 
 def run(*cmd: str | Path, **kwargs) -> None:
@@ -51,13 +56,22 @@ def ensure_venv() -> None:
 
 
 def quiet_jupyterlab() -> None:
-    """JupyterLab settings for this environment: no "Jupyter news" question and no update
-    check on first start (each pops up over the notebook), for every user of the venv."""
+    """JupyterLab settings for every user of the venv (the classroom's students included):
+    no "Jupyter news" question and no update check on first start (each pops up over the
+    notebook), and every cell rendered when a notebook opens (windowing mode "none").
+
+    With JupyterLab 4.6's default windowing, markdown cells off screen are not rendered yet
+    when "Run All" reaches them, and the cell toolbar, measuring whether it overlaps the
+    active cell, reads the missing rendering: ``TypeError: Cannot read properties of
+    undefined (reading 'node')`` in ``_markdownOverlapsToolbar``. The chapters are short
+    enough to render whole.
+    """
     overrides = VENV / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     overrides.parent.mkdir(parents=True, exist_ok=True)
-    overrides.write_text(
-        '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}\n'
-    )
+    overrides.write_text(json.dumps({
+        "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+        "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    }, indent=1) + "\n")
 
 
 def ensure_chromium() -> None:
@@ -75,24 +89,22 @@ def ensure_chromium() -> None:
     )
 
 
-def forget_stale_outputs() -> None:
-    """Drop the book's execution cache when cnnlab changed since the last build.
-
-    Jupyter Book reuses a notebook's cached outputs while its code cells are unchanged, so
-    a change to cnnlab (a widget's script, a figure) would not reach the site otherwise.
-    """
-    package = sorted((ROOT / "src" / "cnnlab").rglob("*"))
-    digest = hashlib.sha256(b"".join(p.read_bytes() for p in package if p.is_file() and "__pycache__" not in p.parts))
-    stamp = ROOT / "_build" / ".cnnlab.sha256"
-    if stamp.exists() and stamp.read_text() == digest.hexdigest():
+def ensure_proxy() -> None:
+    """Install JupyterHub's proxy (``PROXY``, from npm) into ``.venv/node`` unless it is there."""
+    package = VENV / "node" / "node_modules" / "configurable-http-proxy" / "package.json"
+    if package.exists() and PROXY.endswith("@" + json.loads(package.read_text())["version"]):
         return
-    shutil.rmtree(ROOT / "_build" / ".jupyter_cache", ignore_errors=True)
-    stamp.parent.mkdir(exist_ok=True)
-    stamp.write_text(digest.hexdigest())
+    if not shutil.which("npm"):
+        if shutil.which("apt-get") and os.geteuid() == 0:
+            env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+            run("apt-get", "update", "-qq", env=env)
+            run("apt-get", "install", "-y", "-qq", "nodejs", "npm", env=env)
+        else:
+            sys.exit("JupyterHub's proxy needs Node.js and npm: install them (sudo apt-get install nodejs npm).")
+    run("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", VENV / "node", PROXY)
 
 
 def book(args: list[str]) -> None:
-    forget_stale_outputs()
     run(BIN / "jupyter-book", "build", ".", "-W", "-n", "--keep-going", *args)
     print(
         f"\nThe book is in {BUILD}. Open {BUILD / 'index.html'} in a browser, or serve it:\n"
@@ -103,6 +115,7 @@ def book(args: list[str]) -> None:
 
 def test(args: list[str]) -> None:
     ensure_chromium()
+    ensure_proxy()
     os.environ["PATH"] = f"{BIN}{os.pathsep}{os.environ['PATH']}"
     sys.exit(subprocess.run([str(BIN / "python"), "-m", "pytest", *args], cwd=ROOT).returncode)
 
@@ -129,7 +142,20 @@ def student(args: list[str]) -> None:
     run(BIN / "python", "book/tools/student_edition.py", *args)
 
 
-COMMANDS = {"book": book, "test": test, "lab": lab, "refresh": refresh, "student": student}
+def classroom(args: list[str]) -> None:
+    ensure_proxy()
+    # Replace this process, so that Ctrl-C reaches the classroom, which stops what it started.
+    os.execv(BIN / "python", [str(BIN / "python"), str(ROOT / "book" / "tools" / "classroom.py"), "classroom", *args])
+
+
+def link(args: list[str]) -> None:
+    os.execv(BIN / "python", [str(BIN / "python"), str(ROOT / "book" / "tools" / "classroom.py"), "link", *args])
+
+
+COMMANDS = {
+    "book": book, "test": test, "lab": lab, "refresh": refresh, "student": student,
+    "classroom": classroom, "link": link,
+}
 
 if __name__ == "__main__":
     if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:

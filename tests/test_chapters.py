@@ -52,3 +52,21 @@ def test_every_figure_has_alt_text(path):
         if c["cell_type"] == "code" and any("image/png" in o.get("data", {}) for o in c["outputs"]):
             alt = c["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
             assert len(alt) > 20, f"figure without alt text: {source(c)[:80]!r}"
+
+
+def exercise_labels(path: Path) -> list[str]:
+    return re.findall(r"\*\*Exercise (\d+\.\d+)\.\*\*", " ".join(source(c) for c in cells(path) if c["cell_type"] == "markdown"))
+
+
+def test_the_teachers_course_plan_names_every_chapter_and_exercise():
+    """book/teaching.md's course plan lists each chapter once, in order, with exactly its
+    exercises, written as ranges such as 3.1–3.9."""
+    page = (NOTEBOOKS[0].parents[1] / "book" / "teaching.md").read_text()
+    rows = [line for line in page.splitlines() if re.match(r"\| \d+ \| \{doc\}", line)]
+    linked = [m for row in rows for m in re.findall(r"notebooks/(\d\d_\w+)`", row)]
+    assert linked == [p.stem for p in NOTEBOOKS]
+    listed = []
+    for row in rows:
+        for first, chapter, last in re.findall(r"(\d+)\.(\d+)–\1\.(\d+)", row.split("|")[4]):
+            listed += [f"{first}.{k}" for k in range(int(chapter), int(last) + 1)]
+    assert listed == [label for p in NOTEBOOKS for label in exercise_labels(p)]

@@ -1,8 +1,9 @@
-"""Every chapter live in JupyterLab: run all its cells in a real JupyterLab driven by
-Chromium, with no error output, every widget's script run, nothing requested off 127.0.0.1,
-and what a reader sees first right: no news pop-up (the environment's settings override,
-written by dev.py), citations that read as author and year, not "Citation Not Found", and
-terms tables that render. A chapter with live elements adds its checks to LIVE_CHECKS.
+"""Every chapter live in JupyterLab, in the student edition as students get it (no
+solutions; each answer cell asks for an answer): run all its cells in a real JupyterLab
+driven by Chromium, with no error output, every widget's script run, nothing requested off
+127.0.0.1, and what a reader sees first right: no news pop-up and no console error (the
+environment's settings, written by ``dev.py``'s ``quiet_jupyterlab``), citations that read
+as author and year, not "Citation Not Found", and terms tables that render. A chapter with live elements adds its checks to LIVE_CHECKS.
 
 In the static site the animation runs from the stored output; in JupyterLab its script
 runs once the cell has been executed (JupyterLab does not run scripts of untrusted stored
@@ -11,8 +12,6 @@ outputs), and the explorer needs the live kernel.
 
 from __future__ import annotations
 
-import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -22,9 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, FLAGS
+from browser import CHROMIUM, FLAGS, is_citation_lint
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "book" / "tools"))
+import student_edition  # noqa: E402
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -37,12 +38,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def lab_url(tmp_path_factory):
     work = tmp_path_factory.mktemp("lab")
-    for notebook in NOTEBOOKS:
-        shutil.copy(notebook, work)
-    settings = work / "settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    # Render every cell, not only those on screen, so the test can reach all outputs.
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    student_edition.write_notebooks(work)
     port = _free_port()
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
@@ -249,6 +245,9 @@ def test_chapter_runs_live_in_jupyterlab(lab_url, lab_browser, notebook):
             r.abort()
 
     page.route("**/*", route)
+    console: list[str] = []
+    page.on("console", lambda m: m.type == "error" and console.append(m.text))
+    page.on("pageerror", lambda e: console.append(f"{e}\n{e.stack}"))
     # One workspace per notebook: JupyterLab otherwise restores the tabs of the chapters run
     # before, whose stored outputs (untrusted, never run) hold widgets that never get ready.
     page.goto(lab_url + f"lab/workspaces/{notebook.stem}/tree/" + notebook.name)
@@ -275,3 +274,5 @@ def test_chapter_runs_live_in_jupyterlab(lab_url, lab_browser, notebook):
         LIVE_CHECKS[notebook.stem](page)
     page.close()
     assert outside == [], "JupyterLab requested something outside 127.0.0.1"
+    errors = sorted({line for m in console for line in m.splitlines() if not is_citation_lint(line)})
+    assert errors == [], "console errors in JupyterLab:\n" + "\n".join(errors)

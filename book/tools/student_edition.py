@@ -5,12 +5,15 @@
 writes into ``_build/student/``:
 
 - ``notebooks/``: every chapter without the cells tagged ``solution`` (the worked solutions
-  and the cells that print their numbers), with the outputs of the cells tagged ``exercise``
-  cleared, so students run the checks themselves;
+  and the cells that print their numbers), with the outputs of the answer cells (tagged
+  ``exercise`` and ``remove-cell``) cleared, so students run the checks themselves;
 - ``cnnlab-student.zip``: those notebooks with ``cnnlab``'s source, ``requirements.txt``,
   ``pyproject.toml``, ``dev.py`` and a short README, enough to run them on a laptop;
-- ``html/``: the book's site built from those notebooks (executed afresh, so each one ran
-  top to bottom without error), and ``cnnlab-student-site.zip`` of it.
+- ``html/``: the book's site built from those notebooks with their stored outputs (the
+  checkers' forms included), and ``cnnlab-student-site.zip`` of it.
+
+That each student notebook runs top to bottom without error is tested in JupyterLab
+(``tests/test_jupyterlab.py`` runs the student edition, as students get it).
 
 The exercise checkers stay: they compute the expected answers with ``cnnlab`` and show only
 whether an answer is right. A student who reads the checker's code or the page's data can
@@ -50,13 +53,15 @@ def is_solution(cell: dict) -> bool:
 
 
 def student_notebook(notebook: dict) -> dict:
-    """A copy of ``notebook`` without solution cells and with exercise outputs cleared."""
+    """A copy of ``notebook`` without solution cells and with the answer cells' outputs
+    cleared (the checkers keep theirs: the form a reader answers in on the site)."""
     cells = []
     for cell in notebook["cells"]:
         if is_solution(cell):
             continue
         cell = json.loads(json.dumps(cell))
-        if cell["cell_type"] == "code" and "exercise" in cell["metadata"].get("tags", []):
+        tags = cell["metadata"].get("tags", [])
+        if cell["cell_type"] == "code" and "exercise" in tags and "remove-cell" in tags:
             cell["outputs"], cell["execution_count"] = [], None
         cells.append(cell)
     return dict(notebook, cells=cells)
@@ -73,15 +78,32 @@ def write_notebooks(target: Path) -> list[Path]:
     return written
 
 
+def walk(files: dict[str, Path]):
+    """Each ``(name, path)`` of the files in ``files`` (``name -> path``, folders recursively),
+    caches and build leftovers left out."""
+    for name, path in files.items():
+        paths = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for p in paths:
+            if "__pycache__" in p.parts or p.suffix == ".pyc" or ".egg-info" in str(p):
+                continue
+            yield (name if p == path else f"{name}/{p.relative_to(path).as_posix()}"), p
+
+
 def zip_tree(archive: Path, files: dict[str, Path]) -> None:
-    """Write ``archive`` holding each ``name -> path`` (folders recursively, caches left out)."""
+    """Write ``archive`` holding each ``name -> path`` of ``files``."""
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, path in files.items():
-            paths = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-            for p in paths:
-                if "__pycache__" in p.parts or p.suffix == ".pyc" or ".egg-info" in str(p):
-                    continue
-                z.write(p, name if p == path else f"{name}/{p.relative_to(path)}")
+        for name, path in walk(files):
+            z.write(path, name)
+
+
+def kit(target: Path) -> dict[str, Path]:
+    """Write the student notebooks and README under ``target``; return every file of the
+    edition a student gets (``name -> path``): those, ``cnnlab``'s source and the set-up."""
+    notebooks = target / "notebooks"
+    write_notebooks(notebooks)
+    readme = target / "README.md"
+    readme.write_text(README)
+    return {"README.md": readme, "notebooks": notebooks, **{name: ROOT / name for name in KIT_FILES}}
 
 
 def build_site(notebooks: list[Path]) -> Path:
@@ -95,8 +117,6 @@ def build_site(notebooks: list[Path]) -> Path:
     (source / "notebooks").mkdir()
     for nb in notebooks:
         shutil.copy2(nb, source / "notebooks" / nb.name)
-    config = source / "_config.yml"
-    config.write_text(config.read_text().replace("execute_notebooks: cache", "execute_notebooks: force"))
     book = Path(sys.executable).with_name("jupyter-book")
     subprocess.run([str(book), "build", str(source), "-W", "-n", "--keep-going"], check=True)
     html = OUT / "html"
@@ -107,12 +127,9 @@ def build_site(notebooks: list[Path]) -> Path:
 
 def main() -> None:
     shutil.rmtree(OUT, ignore_errors=True)
-    notebooks = write_notebooks(OUT / "notebooks")
-    readme = OUT / "README.md"
-    readme.write_text(README)
-    kit = {name: ROOT / name for name in KIT_FILES}
-    zip_tree(OUT / "cnnlab-student.zip", {"README.md": readme, "notebooks": OUT / "notebooks", **kit})
-    html = build_site(notebooks)
+    files = kit(OUT)
+    zip_tree(OUT / "cnnlab-student.zip", files)
+    html = build_site(sorted((OUT / "notebooks").glob("*.ipynb")))
     zip_tree(OUT / "cnnlab-student-site.zip", {"site": html})
     print(f"\nStudent edition in {OUT}:\n  {OUT / 'cnnlab-student.zip'} (notebooks and cnnlab)\n"
           f"  {html} and {OUT / 'cnnlab-student-site.zip'} (the site)")
