@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import re
 import shutil
@@ -33,16 +35,34 @@ def is_citation_lint(message: str) -> bool:
     return bool(found) and found[1] in BIBTEX_KEYS
 
 
+@functools.cache
+def playwright():
+    """The process's one Playwright (its sync API allows one at a time per thread: a second
+    ``sync_playwright()`` while another runs fails), stopped when the process exits."""
+    from playwright.sync_api import sync_playwright
+
+    driver = sync_playwright().start()
+    atexit.register(driver.stop)
+    return driver
+
+
+def executable() -> str:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `python3 dev.py test`, which installs it.")
+    return CHROMIUM
+
+
+def launch():
+    """A new headless Chromium (Debian's) with the offline flags; close it when done."""
+    return playwright().chromium.launch(executable_path=executable(), headless=True, args=FLAGS)
+
+
 @contextmanager
 def chromium(viewport=(1100, 900)):
     """A fresh Chromium profile, as a Playwright browser context."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `python3 dev.py test`, which installs it.")
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory() as profile, sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=FLAGS,
+    with tempfile.TemporaryDirectory() as profile:
+        context = playwright().chromium.launch_persistent_context(
+            profile, executable_path=executable(), headless=True, args=FLAGS,
             viewport={"width": viewport[0], "height": viewport[1]},
         )
         try:

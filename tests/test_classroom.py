@@ -8,6 +8,7 @@ generator builds the same links as nbgitpuller's page (``URLSearchParams`` in Ch
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, FLAGS, is_citation_lint
+from browser import is_citation_lint, launch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "tools"))
@@ -45,19 +46,30 @@ def hub(tmp_path_factory):
             assert process.poll() is None, process.stdout.read()
             time.sleep(0.25)
     yield url, folder, json.loads((folder / "passwords.json").read_text())
-    process.send_signal(signal.SIGINT)  # what Ctrl-C sends
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in a terminal: the whole foreground group
     output = process.communicate(timeout=60)[0]
     assert process.returncode == 0, output[-3000:]
+    assert left_running(folder) == [], "Ctrl-C left these running"
+
+
+def left_running(folder: Path) -> list[str]:
+    """The command lines of processes that mention ``folder`` or run in it."""
+    found = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            if str(folder) in command or os.readlink(proc / "cwd").startswith(str(folder)):
+                found.append(command)
+        except OSError:
+            pass
+    return found
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
+def hub_browser():
+    browser = launch()
+    yield browser
+    browser.close()
 
 
 def log_in(browser, url: str, name: str, password: str):
@@ -71,9 +83,9 @@ def log_in(browser, url: str, name: str, password: str):
     return page
 
 
-def test_the_link_generator_builds_what_nbgitpullers_page_builds(browser):
+def test_the_link_generator_builds_what_nbgitpullers_page_builds(hub_browser):
     """nbgitpuller's link page sets repo, branch and urlpath with URLSearchParams."""
-    page = browser.new_page()
+    page = hub_browser.new_page()
     cases = [
         ("https://hub.example.org/", "https://github.com/me/cnnlab-student", "main", "notebooks/03_convolution.ipynb"),
         ("http://10.0.0.5:8000", "git://127.0.0.1:9418/cnnlab-student", "week 3", "notebooks/01_neurons.ipynb"),
@@ -106,7 +118,7 @@ def test_chapter_files_and_names_are_checked():
         classroom.read_students("ann smith,teacher,carl")
 
 
-def test_two_students_pull_and_run_chapter_3(hub, browser):
+def test_two_students_pull_and_run_chapter_3(hub, hub_browser):
     url, folder, passwords = hub
     assert set(passwords) == {"teacher", *STUDENTS}
     assert oct((folder / "passwords.json").stat().st_mode)[-3:] == "600"
@@ -114,7 +126,7 @@ def test_two_students_pull_and_run_chapter_3(hub, browser):
     link = classroom.nbgitpuller_link(url, settings["repo"], "notebooks/03_convolution.ipynb")
     pages, console = {}, {}
     for name in STUDENTS:
-        page = log_in(browser, url, name, passwords[name])
+        page = log_in(hub_browser, url, name, passwords[name])
         console[name] = []
         page.on("console", lambda m, n=name: m.type == "error" and console[n].append(m.text))
         page.on("pageerror", lambda e, n=name: console[n].append(f"{e}\n{e.stack}"))
@@ -153,11 +165,11 @@ def test_two_students_pull_and_run_chapter_3(hub, browser):
         page.context.close()
 
 
-def test_passwords_are_personal(hub, browser):
+def test_passwords_are_personal(hub, hub_browser):
     url, _, passwords = hub
-    page = log_in(browser, url, "alice", passwords["bob"])
+    page = log_in(hub_browser, url, "alice", passwords["bob"])
     assert "Invalid username or password" in page.content()
     page.context.close()
-    page = log_in(browser, url, "mallory", passwords["bob"])
+    page = log_in(hub_browser, url, "mallory", passwords["bob"])
     assert "Invalid username or password" in page.content()
     page.context.close()

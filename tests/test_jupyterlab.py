@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from browser import CHROMIUM, FLAGS, is_citation_lint
+from browser import is_citation_lint, launch
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "tools"))
@@ -69,12 +69,9 @@ def lab_url(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def lab_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
-        yield browser
-        browser.close()
+    browser = launch()
+    yield browser
+    browser.close()
 
 
 def check_chapter3(page) -> None:
