@@ -14,6 +14,12 @@ The hyper-parameters are PyTorch's (``torch.nn.functional.conv2d``), each an int
 - ``dilation``: the step between the kernel's taps; a window spans ``d*(F - 1) + 1`` cells;
 - ``groups``: the input channels and the filters are split into ``groups`` equal groups, and
   each group of filters sees only its group of channels (so weight's dimension 1 is ``C/groups``).
+
+``conv2d``, ``conv2d_backward`` and ``Conv2d`` take ``algorithm=``: ``'im2col'`` (every
+convolution), ``'winograd'`` (F(2x2, 3x3), module :mod:`.winograd`: 3x3 kernels, stride 1,
+dilation 1, groups 1, float32/float64) or ``'auto'`` (the default: Winograd where it applies
+and was measured faster, else im2col; the rule is :func:`.winograd.is_faster`). The naive
+loops are the separate ``*_naive`` functions.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..shapes import IntOrPair, PadPairs, Padding, check_dilation, check_groups, check_hyper, padding_pairs, window_count
+from . import winograd
 from ._common import _as_dtype, _check_grad_output, _numeric, _pad, _result_dtype, _unpad
+from ._workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,8 @@ def conv2d(
     padding: Padding = 0,
     dilation: IntOrPair = 1,
     groups: int = 1,
+    *,
+    algorithm: str = "auto",
 ) -> np.ndarray:
     """2D cross-correlation, the "convolution" of deep learning (as ``torch.nn.functional.conv2d``).
 
@@ -147,10 +157,13 @@ def conv2d(
     ``stride``, ``padding`` and ``dilation`` take an int or an ``(h, w)`` pair; ``padding``
     also ``'valid'`` or ``'same'``, and adds zeros. Floating-point inputs keep their dtype
     (float32 stays float32).
+
+    ``algorithm``: ``'auto'`` (default), ``'im2col'`` or ``'winograd'`` (see the module's
+    docstring); Winograd's result equals im2col's up to rounding.
     """
     x, weight, bias, spec, drop = _prepare_conv(x, weight, bias, stride, padding, dilation, groups, "conv2d")
     x, weight, bias = _as_dtype(_result_dtype(x, weight, bias), x, weight, bias)
-    out, _ = _conv2d_cols(x, weight, bias, spec)
+    out, _ = _conv2d_fast(x, weight, bias, spec, algorithm, "conv2d")
     return out[(0,) * drop]
 
 
@@ -283,6 +296,30 @@ def _conv2d_backward_cols(grad_output: np.ndarray, cols: np.ndarray, x_shape, we
     return np.ascontiguousarray(dx), np.ascontiguousarray(dweight), grad.sum(axis=2).reshape(fn)
 
 
+def _conv2d_fast(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spec: ConvSpec,
+                 algorithm: str, fname: str, keep: Workspace | None = None):
+    """A batch convolution by the ``algorithm`` chosen (:func:`.winograd.choose`).
+
+    Returns ``(out, saved)``; ``saved`` is what the backward pass needs, ``("im2col", cols)``
+    or ``("winograd", V)``. ``keep``: a layer's own workspace, to hold Winograd's ``V`` past
+    other calls (without it ``V`` lives in this thread's scratch until the next call).
+    """
+    chosen = winograd.choose(algorithm, x.shape, weight.shape, spec, x.dtype, fname)
+    if chosen == "winograd":
+        out, v = winograd.forward(x, weight, bias, spec, keep)
+        return out, (chosen, v)
+    out, cols = _conv2d_cols(x, weight, bias, spec)
+    return out, (chosen, cols)
+
+
+def _conv2d_fast_backward(grad: np.ndarray, saved, x_shape, weight: np.ndarray, spec: ConvSpec):
+    """``(dx, dweight, dbias)`` of a batch convolution from what :func:`_conv2d_fast` saved."""
+    chosen, data = saved
+    if chosen == "winograd":
+        return winograd.backward(grad, data, x_shape, weight, spec)
+    return _conv2d_backward_cols(grad, data, x_shape, weight, spec)
+
+
 def _prepare_conv_backward(grad_output, x, weight, stride, padding, dilation, groups, fname: str):
     """Check a convolution's backward call: as :func:`_prepare_conv`, plus ``grad_output``
     brought to ``(N, FN, OH, OW)``; the three arrays share one dtype."""
@@ -301,6 +338,8 @@ def conv2d_backward(
     padding: Padding = 0,
     dilation: IntOrPair = 1,
     groups: int = 1,
+    *,
+    algorithm: str = "auto",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of :func:`conv2d` by matrix products: ``(dx, dweight, dbias)``.
 
@@ -314,12 +353,19 @@ def conv2d_backward(
       (correlate the input with the upstream gradient)
     - ``dxs[i*sh + p*dh, j*sw + q*dw] += grad_output[n, f, i, j] * weight[f, c, p, q]``
       (a full convolution of the gradient with the flipped kernel), then the padding is cut off.
+
+    ``algorithm`` as in :func:`conv2d`; with Winograd, the gradients are those of its steps
+    (equal to im2col's up to rounding).
     """
     x, weight, grad, spec, drop = _prepare_conv_backward(
         grad_output, x, weight, stride, padding, dilation, groups, "conv2d_backward"
     )
-    cols = _im2col(_pad(x, spec.padding), weight.shape[2:], spec)
-    dx, dweight, dbias = _conv2d_backward_cols(grad, cols, x.shape, weight, spec)
+    chosen = winograd.choose(algorithm, x.shape, weight.shape, spec, x.dtype, "conv2d_backward")
+    if chosen == "winograd":
+        saved = chosen, winograd.transform_input(x, spec)
+    else:
+        saved = chosen, _im2col(_pad(x, spec.padding), weight.shape[2:], spec)
+    dx, dweight, dbias = _conv2d_fast_backward(grad, saved, x.shape, weight, spec)
     return dx[(0,) * drop], dweight[(0,) * drop], dbias[(0,) * min(drop, 1)]
 
 
