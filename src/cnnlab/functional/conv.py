@@ -330,6 +330,15 @@ def _prepare_conv_backward(grad_output, x, weight, stride, padding, dilation, gr
     return x, weight, grad, spec, drop
 
 
+def _drop_batch(dx: np.ndarray, dweight: np.ndarray, dbias: np.ndarray, drop: int):
+    """The gradients in the caller's form: one image ``(C, H, W)`` drops the batch axis of
+    ``dx`` only (its weight is ``(FN, C, FH, FW)`` and its bias ``(FN,)``); one grey image
+    ``(H, W)`` also makes the weight ``(FH, FW)`` and the bias a single number."""
+    if drop == 2:
+        return dx[0, 0], dweight[0, 0], dbias[0]
+    return dx[(0,) * drop], dweight, dbias
+
+
 def conv2d_backward(
     grad_output: np.ndarray,
     x: np.ndarray,
@@ -366,7 +375,7 @@ def conv2d_backward(
     else:
         saved = chosen, _im2col(_pad(x, spec.padding), weight.shape[2:], spec)
     dx, dweight, dbias = _conv2d_fast_backward(grad, saved, x.shape, weight, spec)
-    return dx[(0,) * drop], dweight[(0,) * drop], dbias[(0,) * min(drop, 1)]
+    return _drop_batch(dx, dweight, dbias, drop)
 
 
 def conv2d_backward_naive(
@@ -399,7 +408,7 @@ def conv2d_backward_naive(
         dweight[f] += d * xp[n, channels, rows, cols]
         dbias[f] += d
     dx = _unpad(dxp, x.shape, spec.padding)
-    return dx[(0,) * drop], dweight[(0,) * drop], dbias[(0,) * min(drop, 1)]
+    return _drop_batch(dx, dweight, dbias, drop)
 
 
 def conv_transpose2d(
