@@ -177,23 +177,18 @@ def _split(job, channels: int, size: int) -> None:
 
 def _combine(coefficients, terms, out: np.ndarray, accumulate: bool = False) -> None:
     """``out = sum_k coefficients[k] * terms[k]`` (``out +=`` with ``accumulate``) for
-    coefficients in {-1, 0, 1}, with no temporary arrays."""
-    pairs = [(int(c), t) for c, t in zip(coefficients, terms) if c]
-    if not accumulate:
-        positive = [t for c, t in pairs if c > 0]
-        first = positive[0] if positive else None
-        rest = [(c, t) for c, t in pairs if t is not first]
-        if first is None:
-            (c, t), rest = rest[0], rest[1:]
-            np.negative(t, out=out)
-        elif rest:
-            (c, t), rest = rest[0], rest[1:]
-            (np.add if c > 0 else np.subtract)(first, t, out=out)
+    coefficients in {-1, 0, 1}, with one numpy call per term and no temporary arrays."""
+    pairs = sorted(((int(c), t) for c, t in zip(coefficients, terms) if c), key=lambda pair: -pair[0])
+    if not accumulate:  # the first call writes out: a positive term first, if there is one
+        (c0, t0), pairs = pairs[0], pairs[1:]
+        if c0 < 0:
+            np.negative(t0, out=out)
+        elif pairs:
+            (c1, t1), pairs = pairs[0], pairs[1:]
+            (np.add if c1 > 0 else np.subtract)(t0, t1, out=out)
         else:
-            np.copyto(out, first)
-    else:
-        rest = pairs
-    for c, t in rest:
+            np.copyto(out, t0)
+    for c, t in pairs:
         (np.add if c > 0 else np.subtract)(out, t, out=out)
 
 
