@@ -16,7 +16,7 @@ Rules that keep results independent of call history:
 - each thread has its own workspace (:func:`scratch`), so two threads never share scratch.
 
 Bound: at most ``max_entries`` buffers and ``max_bytes`` bytes per workspace (by default 8
-buffers and 256 MiB per thread); the least recently used buffers are dropped first, and a
+buffers and 384 MiB per thread); the least recently used buffers are dropped first, and a
 single request larger than ``max_bytes`` is allocated fresh and not kept.
 """
 
@@ -28,7 +28,7 @@ from collections import OrderedDict
 import numpy as np
 
 MAX_ENTRIES = 8
-MAX_BYTES = 256 * 2**20
+MAX_BYTES = 384 * 2**20
 
 
 class Workspace:
