@@ -59,12 +59,21 @@ MULTIPLICATIONS_DIRECT = TILE * TILE * KERNEL * KERNEL  # 36 per 2x2 output tile
 MULTIPLICATIONS_WINOGRAD = (TILE + KERNEL - 1) ** 2  # 16 per 2x2 output tile
 
 
+def _tiles(out_size: tuple[int, int]) -> tuple[int, int]:
+    """``(TH, TW)``: how many 2x2 output tiles cover an ``(OH, OW)`` output."""
+    return -(-out_size[0] // 2), -(-out_size[1] // 2)
+
+
 # --- When it applies, and when 'auto' takes it ------------------------------------------------
 
-AUTO_MIN_CHANNELS = 16
-"""'auto' takes Winograd when both the input channels and the filters number at least this..."""
-AUTO_MIN_TILES = 2048
-"""...and the batch has at least this many 2x2 output tiles (N * TH * TW); see benchmarks/README.md."""
+AUTO_MIN_CHANNELS = 32
+"""'auto' takes Winograd only when the input channels and the filters both number at least this..."""
+AUTO_MIN_WORK = 2**23
+"""...and ``C * FN * tiles`` (tiles: the batch's 2x2 output tiles) is at least this: the 16
+matrix products then hold at least 2**27 (134 million) multiply-adds. Measured on this
+project's 2-core machine (benchmarks/README.md): Winograd was faster with 32 channels on
+8,192 tiles and with 64 channels on 2,048 or more, and slower or even with 16 channels or
+fewer, or with 512 tiles."""
 
 
 def why_not(x_shape: tuple, weight_shape: tuple, spec, dtype) -> list[str]:
@@ -85,11 +94,12 @@ def why_not(x_shape: tuple, weight_shape: tuple, spec, dtype) -> list[str]:
 
 
 def is_faster(x_shape: tuple, weight_shape: tuple, spec) -> bool:
-    """The measured rule of 'auto': enough channels and filters to make the 16 matrix
-    products worth their transforms, and enough tiles to make the passes over memory long."""
-    n, c = x_shape[:2]
-    tiles = n * -(-spec.out_size[0] // 2) * -(-spec.out_size[1] // 2)
-    return min(c, weight_shape[0]) >= AUTO_MIN_CHANNELS and tiles >= AUTO_MIN_TILES
+    """The measured rule of 'auto': enough channels and filters that the multiply-adds saved
+    (which grow with ``C * FN`` per tile) outweigh the transforms (which grow with ``C + FN``),
+    and enough work in all that the fixed cost of about 150 numpy calls does not matter."""
+    (n, c), fn = x_shape[:2], weight_shape[0]
+    th, tw = _tiles(spec.out_size)
+    return min(c, fn) >= AUTO_MIN_CHANNELS and c * fn * n * th * tw >= AUTO_MIN_WORK
 
 
 def check_algorithm(algorithm: str, fname: str) -> None:
@@ -280,10 +290,6 @@ def _transform_input_grad(dv: np.ndarray, dxp: np.ndarray, rows: np.ndarray) -> 
 # "dv" (the transformed input and its gradient), "edge" (whole tiles of an odd-sized output
 # or its gradient). For the 64-channel benchmark layer (32x64x32x32) that is about 145 MB in
 # float32 and 290 MB in float64, within the workspace's bound of 384 MiB.
-
-
-def _tiles(out_size: tuple[int, int]) -> tuple[int, int]:
-    return -(-out_size[0] // 2), -(-out_size[1] // 2)
 
 
 def _padded_input(x: np.ndarray, spec, th: int, tw: int) -> np.ndarray:
