@@ -181,38 +181,47 @@ def test_auto_runs_what_it_picks():
     assert np.array_equal(F.conv2d(small, k, padding=1), F.conv2d(small, k, padding=1, algorithm="im2col"))
 
 
-def test_results_do_not_depend_on_call_history_nor_alias_the_workspace():
+@pytest.mark.parametrize("algorithm", ["winograd", "im2col"])
+def test_results_do_not_depend_on_call_history_nor_alias_the_workspace(algorithm):
     rng = np.random.default_rng(6)
-    cases = [(rng.standard_normal((2, 3, h, w)), rng.standard_normal((4, 3, 3, 3))) for h, w in [(6, 6), (7, 5), (6, 6)]]
-    first = [F.conv2d(x, k, padding=1, algorithm="winograd") for x, k in cases]
-    kept = [a.copy() for a in first]
-    grads = [F.conv2d_backward(np.ones_like(y), x, k, padding=1, algorithm="winograd") for y, (x, k) in zip(first, cases)]
-    kept_grads = [tuple(a.copy() for a in gr) for gr in grads]
-    for _ in range(2):  # alternate shapes; the third case has the first one's shape, other data
-        for (x, k), y, gr in zip(cases, kept, kept_grads):
-            assert np.array_equal(F.conv2d(x, k, padding=1, algorithm="winograd"), y)
-            for a, b in zip(F.conv2d_backward(np.ones_like(y), x, k, padding=1, algorithm="winograd"), gr):
-                assert np.array_equal(a, b)
-    for a, b in zip(first + [g for gr in grads for g in gr], kept + [g for gr in kept_grads for g in gr]):
-        assert np.array_equal(a, b)  # later calls did not write into earlier results
-    buffers = _workspace.scratch().buffers.values()
-    assert not any(np.shares_memory(a, buf) for a in first for buf in buffers)
+    cases = [(rng.standard_normal((n, 3, h, w)), rng.standard_normal((4, 3, 3, 3)), p)
+             for n, h, w, p in [(2, 6, 6, 1), (1, 7, 5, 0), (2, 6, 6, 1), (1, 7, 5, 0)]]  # shapes alternate
+
+    def run(x, k, p):
+        y = F.conv2d(x, k, padding=p, algorithm=algorithm)
+        return (y,) + F.conv2d_backward(np.ones_like(y), x, k, padding=p, algorithm=algorithm)
+
+    first = [run(*case) for case in cases]
+    kept = [tuple(a.copy() for a in results) for results in first]
+    for _ in range(2):
+        for case, want in zip(cases, kept):
+            for got, w in zip(run(*case), want):
+                assert np.array_equal(got, w)
+    for results, want in zip(first, kept):  # later calls did not write into earlier results
+        for got, w in zip(results, want):
+            assert np.array_equal(got, w)
+    buffers = list(_workspace.scratch().buffers.values())
+    assert buffers and not any(np.shares_memory(a, buf) for results in first for a in results for buf in buffers)
     _workspace.scratch().clear()
-    assert np.array_equal(F.conv2d(*cases[1], padding=1, algorithm="winograd"), kept[1])  # fresh workspace
+    for got, w in zip(run(*cases[1]), kept[1]):  # a fresh workspace gives the same results
+        assert np.array_equal(got, w)
 
 
-def test_two_layers_of_one_shape_keep_their_own_transformed_inputs():
+@pytest.mark.parametrize("algorithm", ["winograd", "im2col"])
+def test_two_layers_of_one_shape_keep_their_own_saved_arrays(algorithm):
     """A network with two identical 3x3 layers: the second layer's forward must not overwrite
-    what the first one's backward needs."""
-    def net(algorithm):
-        return cnnlab.Sequential(cnnlab.Conv2d(3, 3, 3, padding=1, dtype=np.float64, rng=0, algorithm=algorithm),
-                                 cnnlab.Conv2d(3, 3, 3, padding=1, dtype=np.float64, rng=1, algorithm=algorithm))
-    x = np.random.default_rng(7).standard_normal((2, 3, 6, 6))
-    wino, ref = net("winograd"), net("im2col")
-    wino.backward(np.ones_like(wino(x)))
-    ref.backward(np.ones_like(ref(x)))
-    for p, q in zip(wino.parameters(), ref.parameters()):
-        np.testing.assert_allclose(p.grad, q.grad, atol=1e-12)
+    what the first one's backward needs (each layer keeps its own columns or V)."""
+    rng = np.random.default_rng(7)
+    first, second = (cnnlab.Conv2d(3, 3, 3, padding=1, dtype=np.float64, rng=i, algorithm=algorithm) for i in (0, 1))
+    x, g = rng.standard_normal((2, 3, 6, 6)), rng.standard_normal((2, 3, 6, 6))
+    net = cnnlab.Sequential(first, second)
+    net(x)
+    net.backward(g)
+    hidden = F.conv2d_naive(x, first.weight.data, first.bias.data, padding=1)
+    dh, dw2, _ = F.conv2d_backward_naive(g, hidden, second.weight.data, padding=1)
+    _, dw1, _ = F.conv2d_backward_naive(dh, x, first.weight.data, padding=1)
+    np.testing.assert_allclose(second.weight.grad, dw2, atol=1e-12)
+    np.testing.assert_allclose(first.weight.grad, dw1, atol=1e-12)
 
 
 def test_the_workspace_is_bounded_and_least_recently_used():

@@ -178,8 +178,8 @@ class Conv2d(Module):
     :func:`cnnlab.functional.conv2d`. ``algorithm`` (``'auto'``, ``'im2col'`` or
     ``'winograd'``) as in :func:`cnnlab.functional.conv2d`; 'auto' decides on each forward
     call from the input's shape. The layer keeps what its backward pass needs (the im2col
-    columns, or Winograd's transformed input in a workspace of its own, reused while the
-    input shape stays the same).
+    columns, or Winograd's transformed input) in a workspace of its own: one buffer, reused
+    while the input shape stays the same.
     """
 
     padding_modes = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate", "circular": "circular"}
@@ -213,7 +213,7 @@ class Conv2d(Module):
             )
         self.padding_mode = padding_mode
         self.algorithm = algorithm
-        self.workspace = Workspace(max_entries=1)  # Winograd's V, kept for the backward pass
+        self.workspace = Workspace(max_entries=1)  # the columns or Winograd's V, kept for backward
         self.pads = padding_pairs(padding, self.kernel_size, self.stride, self.dilation)  # ((top, bottom), (left, right))
         self.padding = padding if isinstance(padding, str) else (self.pads[0][0], self.pads[1][0])
         rng = np.random.default_rng(rng)

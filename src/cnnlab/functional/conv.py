@@ -31,7 +31,7 @@ import numpy as np
 from ..shapes import IntOrPair, PadPairs, Padding, check_dilation, check_groups, check_hyper, padding_pairs, window_count
 from . import winograd
 from ._common import _as_dtype, _check_grad_output, _numeric, _pad, _result_dtype, _unpad
-from ._workspace import Workspace
+from ._workspace import Workspace, scratch
 
 
 @dataclass(frozen=True)
@@ -222,16 +222,17 @@ def _kernel_cells(kernel: tuple[int, int], stride: tuple[int, int], out: tuple[i
             yield p, q, (..., slice(top, top + sh * (oh - 1) + 1, sh), slice(left, left + sw * (ow - 1) + 1, sw))
 
 
-def _im2col(xp: np.ndarray, kernel: tuple[int, int], spec: ConvSpec) -> np.ndarray:
+def _im2col(xp: np.ndarray, kernel: tuple[int, int], spec: ConvSpec, keep: Workspace | None = None) -> np.ndarray:
     """``xp (N, C, Hp, Wp)`` -> columns ``(groups, FH*FW*C/groups, N*OH*OW)``.
 
     Row ``(p, q, c)`` of group ``g`` holds ``xp[n, g*C/groups + c, i*sh + p*dh, j*sw + q*dw]``
-    for every ``(n, i, j)``.
+    for every ``(n, i, j)``. The columns are a buffer of ``keep`` (a layer's own workspace),
+    or of this thread's scratch workspace (valid until its next call) when ``keep`` is None.
     """
     n, c, hp, wp = xp.shape
     g = spec.groups
     by_group = xp.transpose(1, 0, 2, 3).reshape(g, c // g, n, hp, wp)  # a view
-    cols = np.empty((g,) + kernel + (c // g, n) + spec.out_size, dtype=xp.dtype)
+    cols = (scratch() if keep is None else keep).get("cols", (g,) + kernel + (c // g, n) + spec.out_size, xp.dtype)
     for p, q, window in _kernel_cells(kernel, spec.stride, spec.out_size, spec.dilation):
         cols[:, p, q] = by_group[window]
     return cols.reshape(g, -1, cols[0, 0, 0, 0].size)
@@ -245,7 +246,8 @@ def _col2im(dcols: np.ndarray, padded_shape, kernel: tuple[int, int], spec: Conv
     n, c, hp, wp = padded_shape
     g = spec.groups
     dcols = dcols.reshape((g,) + kernel + (c // g, n) + spec.out_size)
-    dxp = np.zeros((g, c // g, n, hp, wp), dtype=dcols.dtype)
+    dxp = scratch().get("dxp", (g, c // g, n, hp, wp), dcols.dtype)
+    dxp[...] = 0
     for p, q, window in _kernel_cells(kernel, spec.stride, spec.out_size, spec.dilation):
         dxp[window] += dcols[:, p, q]
     return dxp.reshape(c, n, hp, wp).transpose(1, 0, 2, 3)
@@ -258,24 +260,29 @@ def _filters_as_rows(weight: np.ndarray, groups: int) -> np.ndarray:
     return weight.transpose(0, 2, 3, 1).reshape(groups, fn // groups, -1)
 
 
-def _per_group(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a @ b`` for stacks of one matrix per group, ``(groups, M, K) @ (groups, K, L)``.
+def _per_group(a: np.ndarray, b: np.ndarray, role: str | None = None) -> np.ndarray:
+    """``a @ b`` for stacks of one matrix per group, ``(groups, M, K) @ (groups, K, L)``;
+    into a scratch buffer of that ``role`` when given, else a new array.
 
     One group (the usual case) takes numpy's 2-D product: on two threads the stacked call
     was 17% slower for LeNet's first layer (6x25 by 25x50176, float32).
     """
-    return (a[0] @ b[0])[None] if len(a) == 1 else a @ b
+    out = None if role is None else scratch().get(role, (len(a), a.shape[1], b.shape[2]), np.result_type(a, b))
+    if len(a) == 1:
+        return np.matmul(a[0], b[0], out=None if out is None else out[0])[None]
+    return np.matmul(a, b, out=out)
 
 
-def _conv2d_cols(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spec: ConvSpec):
-    """Fast convolution of a batch; returns ``(out (N, FN, OH, OW), cols)`` for the backward."""
+def _conv2d_cols(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spec: ConvSpec,
+                 keep: Workspace | None = None):
+    """Fast convolution of a batch; returns ``(out (N, FN, OH, OW), cols)`` for the backward
+    (``cols`` in ``keep`` as :func:`_im2col` says; ``out`` is always a new array)."""
     fn, _, fh, fw = weight.shape
-    cols = _im2col(_pad(x, spec.padding, spec.mode), (fh, fw), spec)
-    out = _per_group(_filters_as_rows(weight, spec.groups), cols).reshape(fn, -1)  # (FN, N*OH*OW)
+    cols = _im2col(_pad(x, spec.padding, spec.mode), (fh, fw), spec, keep)
+    out = _per_group(_filters_as_rows(weight, spec.groups), cols, "product").reshape(fn, -1)  # (FN, N*OH*OW)
     if bias is not None:
         out += bias[:, None]
-    out = out.reshape((fn, x.shape[0]) + spec.out_size).transpose(1, 0, 2, 3)
-    return np.ascontiguousarray(out), cols
+    return out.reshape((fn, x.shape[0]) + spec.out_size).transpose(1, 0, 2, 3).copy(), cols
 
 
 def _conv2d_backward_cols(grad_output: np.ndarray, cols: np.ndarray, x_shape, weight: np.ndarray,
@@ -289,11 +296,12 @@ def _conv2d_backward_cols(grad_output: np.ndarray, cols: np.ndarray, x_shape, we
     (top, bottom), (left, right) = spec.padding
     grad = grad_output.transpose(1, 0, 2, 3).reshape(g, fn // g, -1)  # (groups, FN/groups, N*OH*OW)
     dweight = _per_group(grad, cols.transpose(0, 2, 1)).reshape(fn, fh, fw, c_group).transpose(0, 3, 1, 2)
-    dcols = _per_group(_filters_as_rows(weight, g).transpose(0, 2, 1), grad)  # (groups, FH*FW*C/groups, N*OH*OW)
+    dcols = _per_group(_filters_as_rows(weight, g).transpose(0, 2, 1), grad, "dcols")  # (groups, FH*FW*C/groups, N*OH*OW)
     n, c, h, w = x_shape
     dxp = _col2im(dcols, (n, c, h + top + bottom, w + left + right), (fh, fw), spec)
     dx = _unpad(dxp, x_shape, spec.padding, spec.mode)
-    return np.ascontiguousarray(dx), np.ascontiguousarray(dweight), grad.sum(axis=2).reshape(fn)
+    dx = dx.copy() if np.shares_memory(dx, dxp) else np.ascontiguousarray(dx)  # never the scratch buffer
+    return dx, np.ascontiguousarray(dweight), grad.sum(axis=2).reshape(fn)
 
 
 def _conv2d_fast(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spec: ConvSpec,
@@ -301,14 +309,14 @@ def _conv2d_fast(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spe
     """A batch convolution by the ``algorithm`` chosen (:func:`.winograd.choose`).
 
     Returns ``(out, saved)``; ``saved`` is what the backward pass needs, ``("im2col", cols)``
-    or ``("winograd", V)``. ``keep``: a layer's own workspace, to hold Winograd's ``V`` past
-    other calls (without it ``V`` lives in this thread's scratch until the next call).
+    or ``("winograd", V)``. ``keep``: a layer's own workspace, to hold the columns or ``V``
+    past other calls (without it they live in this thread's scratch until its next call).
     """
     chosen = winograd.choose(algorithm, x.shape, weight.shape, spec, x.dtype, fname)
     if chosen == "winograd":
         out, v = winograd.forward(x, weight, bias, spec, keep)
         return out, (chosen, v)
-    out, cols = _conv2d_cols(x, weight, bias, spec)
+    out, cols = _conv2d_cols(x, weight, bias, spec, keep)
     return out, (chosen, cols)
 
 
