@@ -1,4 +1,4 @@
-"""Time cnnlab's convolution (fast and naive) against PyTorch on the CPU, in one run.
+"""Time cnnlab's convolution (each fast path, 'auto', naive) against PyTorch on the CPU, in one run.
 
     .venv/bin/python benchmarks/bench_conv.py            # the full table (about a minute)
     .venv/bin/python benchmarks/bench_conv.py --quick    # fewer repeats
@@ -9,6 +9,9 @@ threads stop spinning and do not slow the next PyTorch call) and ``MALLOC_MMAP_M
 (so that large temporaries do not cost fresh page faults on every call); both libraries
 run with the same number of threads. Times are medians of repeats after a warm-up,
 with cnnlab and PyTorch called in turn.
+
+Paths: ``Conv2d(..., algorithm=...)`` with 'im2col', 'winograd' (where it applies: 3x3,
+stride 1; also with its transforms on one thread) and 'auto' (the default, which picks one).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ import numpy as np  # noqa: E402
 
 from cnnlab import SGD, Conv2d, CrossEntropyLoss, Flatten, Linear, MaxPool2d, ReLU, Sequential, data  # noqa: E402
 from cnnlab import functional as F  # noqa: E402
+from cnnlab.functional import winograd  # noqa: E402
+from cnnlab.functional.conv import ConvSpec  # noqa: E402
 
 try:
     import torch
@@ -56,11 +61,39 @@ def medians(timed: dict, repeats: int) -> dict[str, float]:
     return {name: float(np.median(t)) for name, t in times.items()}
 
 
-def cnnlab_calls(x, conv) -> dict:
+def cnnlab_calls(x, conv, name: str = "", threads: int | None = None) -> dict:
+    """Forward and forward+backward of ``conv``, keyed ``fwd{name}`` and ``fwdbwd{name}``;
+    with ``threads``, Winograd's transforms run on that many threads during the call."""
+
+    def on_threads(fn):
+        if threads is None:
+            return fn
+
+        def call():
+            previous = F.set_num_threads(threads)
+            try:
+                fn()
+            finally:
+                F.set_num_threads(previous)
+        return call
+
     def forward_backward():
         conv.backward(conv(x))
 
-    return {"fwd": lambda: conv(x), "fwdbwd": forward_backward}
+    return {f"fwd{name}": on_threads(lambda: conv(x)), f"fwdbwd{name}": on_threads(forward_backward)}
+
+
+def path_calls(x, c, fn, k, pad, dtype) -> tuple[dict, str]:
+    """The timed calls of every path that applies, and the path 'auto' picks."""
+    auto = Conv2d(c, fn, k, padding=pad, rng=0, dtype=dtype)
+    timed = cnnlab_calls(x, auto)
+    timed |= cnnlab_calls(x, Conv2d(c, fn, k, padding=pad, rng=0, dtype=dtype, algorithm="im2col"), " im2col")
+    spec = ConvSpec((1, 1), auto.pads, auto.dilation, 1, auto.output_shape(x.shape)[2:])
+    if not winograd.why_not(x.shape, auto.weight.shape, spec, dtype):
+        wino = Conv2d(c, fn, k, padding=pad, rng=0, dtype=dtype, algorithm="winograd")
+        timed |= cnnlab_calls(x, wino, " winograd") | cnnlab_calls(x, wino, " winograd 1 thread", threads=1)
+    auto(x)
+    return timed, auto.saved[0]
 
 
 def torch_calls(x, conv) -> dict:
@@ -96,8 +129,9 @@ def conv_rows(repeats: int) -> list[dict]:
             conv = Conv2d(c, fn, k, padding=pad, rng=0, dtype=dtype)
             out_size = conv.output_shape(x.shape)[2]
             gflop = 2 * n * fn * out_size**2 * c * k * k / 1e9  # forward; the backward is twice that
-            row = {"layer": name, "dtype": np.dtype(dtype).name, "gflop": gflop}
-            timed = cnnlab_calls(x, conv) | (torch_calls(x, conv) if torch is not None else {})
+            timed, picked = path_calls(x, c, fn, k, pad, dtype)
+            row = {"layer": name, "dtype": np.dtype(dtype).name, "gflop": gflop, "picked": picked}
+            timed |= torch_calls(x, conv) if torch is not None else {}
             row |= medians(timed, repeats)
             naive = time_naive(x[:n_naive], conv.weight.data, conv.bias.data, pad)
             row["naive_fwd"], row["naive_fwdbwd"] = (t * n / n_naive for t in naive)  # per full batch
@@ -135,6 +169,22 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1e3:.1f}"
 
 
+def paths_table(rows: list[dict]) -> str:
+    """fwd+bwd of each path, and its ratio to PyTorch when installed."""
+    paths = ["im2col", "winograd", "winograd 1 thread"]
+    head = ["layer", "dtype", "'auto' picks"] + [f"{p} fwd+bwd ms" for p in paths]
+    if torch is not None:
+        head += [f"ratio {p}" for p in paths]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows:
+        times = [r.get(f"fwdbwd {p}") for p in paths]
+        cells = [r["layer"], r["dtype"], r["picked"]] + ["-" if t is None else ms(t) for t in times]
+        if torch is not None:
+            cells += ["-" if t is None else f"{t / r['torch_fwdbwd']:.2f}" for t in times]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def table(rows: list[dict]) -> str:
     head = ["layer", "dtype", "fwd ms", "fwd+bwd ms", "GFLOP/s fwd+bwd"]
     if torch is not None:
@@ -159,9 +209,15 @@ def main() -> None:
         torch.set_num_threads(THREADS)
     versions = f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else ", torch not installed")
     print(f"{THREADS} threads; {versions}; medians of {3 if args.quick else 15} repeats")
-    print(table(conv_rows(3 if args.quick else 15)))
+    rows = conv_rows(3 if args.quick else 15)
+    print("Conv2d with algorithm='auto' (the default):")
+    print(table(rows))
+    print("\nEach path, forward+backward:")
+    print(paths_table(rows))
     print(f"numpy matmul 2048x2048 in this run: {blas_peak(np.float32):.0f} GFLOP/s float32, "
           f"{blas_peak(np.float64):.0f} GFLOP/s float64")
+    print(f"Winograd's transforms on {F.get_num_threads()} thread(s) unless stated; "
+          f"load average at the end: {os.getloadavg()[0]:.2f}")
     print("ratio = cnnlab time / PyTorch time (below 1: cnnlab is faster); naive times are scaled")
     print("from a smaller batch to the full one. GFLOP/s counts 3x the forward multiply-adds.")
     seconds, accuracy = epoch_time()

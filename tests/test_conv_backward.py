@@ -64,3 +64,17 @@ def test_gradient_of_the_wrong_shape_is_refused():
     x, w = np.zeros((2, 3, 8, 8)), np.zeros((4, 3, 3, 3))
     with pytest.raises(ValueError, match=r"shape of the forward output, \(2, 4, 6, 6\); got \(2, 4, 8, 8\)"):
         F.conv2d_backward(np.zeros((2, 4, 8, 8)), x, w)
+
+
+@pytest.mark.parametrize("backward", [F.conv2d_backward, F.conv2d_backward_naive])
+def test_one_image_keeps_the_filters_and_bias_shapes(backward):
+    """x (C, H, W) with weight (FN, C, FH, FW): dweight is shaped like weight and dbias like
+    bias (FN,); only dx loses the batch axis. Each image's gradient is the batch's for N = 1."""
+    rng = np.random.default_rng(4)
+    x, w, g = rng.standard_normal((3, 6, 6)), rng.standard_normal((2, 3, 3, 3)), rng.standard_normal((2, 4, 4))
+    dx, dw, db = backward(g, x, w)
+    bx, bw, bb = backward(g[None], x[None], w)
+    assert (dx.shape, dw.shape, db.shape) == ((3, 6, 6), (2, 3, 3, 3), (2,))
+    np.testing.assert_allclose(dx, bx[0], atol=1e-12)
+    np.testing.assert_allclose(dw, bw, atol=1e-12)
+    np.testing.assert_allclose(db, bb, atol=1e-12)

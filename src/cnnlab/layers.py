@@ -17,7 +17,9 @@ import numpy as np
 
 from . import functional as F
 from .functional._common import _check_grad_output, _check_pad, _numeric
-from .functional.conv import ConvSpec, _conv2d_backward_cols, _conv2d_cols
+from .functional._workspace import Workspace
+from .functional.conv import ConvSpec, _conv2d_fast, _conv2d_fast_backward
+from .functional.winograd import check_algorithm, choose
 from .functional.pool import (
     OutputSize,
     _adaptive_output_size,
@@ -164,7 +166,8 @@ def _check_count(layer: str, what: str, got: int, want: int, input_shape: Shape,
 
 
 class Conv2d(Module):
-    """2D convolution, as ``torch.nn.Conv2d``; the fast im2col path of ``functional``.
+    """2D convolution, as ``torch.nn.Conv2d``; the fast paths of ``functional`` (im2col, or
+    Winograd F(2x2, 3x3) for 3x3 stride-1 layers).
 
     Shapes: ``x`` ``(N, in_channels, H, W)`` -> ``(N, out_channels, OH, OW)`` with
     ``OH = floor((H + top + bottom - dh*(kh - 1) - 1) / sh) + 1`` (likewise ``OW``);
@@ -175,7 +178,11 @@ class Conv2d(Module):
     ``padding_mode`` fills it with ``'zeros'``, or as :func:`cnnlab.functional.pad` does
     with ``'reflect'``, ``'replicate'`` or ``'circular'``; its gradient flows back to the
     input cells the padding copied. ``dilation`` and ``groups`` as in
-    :func:`cnnlab.functional.conv2d`.
+    :func:`cnnlab.functional.conv2d`. ``algorithm`` (``'auto'``, ``'im2col'`` or
+    ``'winograd'``) as in :func:`cnnlab.functional.conv2d`; 'auto' decides on each forward
+    call from the input's shape. The layer keeps what its backward pass needs (the im2col
+    columns, or Winograd's transformed input) in a workspace of its own: one buffer, reused
+    while the input shape stays the same.
     """
 
     padding_modes = {"zeros": "constant", "reflect": "reflect", "replicate": "replicate", "circular": "circular"}
@@ -194,6 +201,7 @@ class Conv2d(Module):
         *,
         rng: Rng = None,
         dtype=np.float32,
+        algorithm: str = "auto",
     ):
         self.in_channels = check_count(in_channels, "Conv2d's in_channels", "the channels of x (3 for RGB)")
         self.out_channels = check_count(out_channels, "Conv2d's out_channels", "the filters")
@@ -207,6 +215,8 @@ class Conv2d(Module):
                 "'circular' (wrap around), as in PyTorch."
             )
         self.padding_mode = padding_mode
+        self.algorithm = algorithm
+        self.workspace = Workspace(max_entries=1)  # the columns or Winograd's V, kept for backward
         self.pads = padding_pairs(padding, self.kernel_size, self.stride, self.dilation)  # ((top, bottom), (left, right))
         self.padding = padding if isinstance(padding, str) else (self.pads[0][0], self.pads[1][0])
         rng = np.random.default_rng(rng)
@@ -215,6 +225,10 @@ class Conv2d(Module):
         weight_shape = (self.out_channels, channels_per_group) + self.kernel_size
         self.weight = Parameter(uniform_fan_in(weight_shape, fan_in, rng, dtype))
         self.bias = Parameter(uniform_fan_in((self.out_channels,), fan_in, rng, dtype)) if bias else None
+        check_algorithm(algorithm, "Conv2d")
+        if algorithm == "winograd":  # refuse a layer Winograd can never run, when it is built
+            spec = ConvSpec(self.stride, self.pads, self.dilation, self.groups, (1, 1))
+            choose(algorithm, (1, self.in_channels, 1, 1), weight_shape, spec, dtype, "Conv2d")
 
     def output_shape(self, input_shape: Shape) -> Shape:
         self._expect(input_shape, "(N, C, H, W)", "For one image of shape (C, H, W) use x[None].")
@@ -234,12 +248,13 @@ class Conv2d(Module):
         self.input_shape = x.shape
         self.spec = ConvSpec(self.stride, self.pads, self.dilation, self.groups, self.output_shape(x.shape)[2:],
                              self.padding_modes[self.padding_mode])
-        out, self.cols = _conv2d_cols(x, self.weight.data, bias, self.spec)
+        out, self.saved = _conv2d_fast(x, self.weight.data, bias, self.spec, self.algorithm, "Conv2d",
+                                       keep=self.workspace)
         return out
 
     def backward(self, grad_output: np.ndarray) -> np.ndarray:
         grad = self._grad(grad_output, self.weight.data.dtype)
-        dx, dweight, dbias = _conv2d_backward_cols(grad, self.cols, self.input_shape, self.weight.data, self.spec)
+        dx, dweight, dbias = _conv2d_fast_backward(grad, self.saved, self.input_shape, self.weight.data, self.spec)
         self.weight.grad += dweight
         if self.bias is not None:
             self.bias.grad += dbias
@@ -248,7 +263,8 @@ class Conv2d(Module):
     def __repr__(self) -> str:
         options = [(f"dilation={self.dilation}", self.dilation != (1, 1)), (f"groups={self.groups}", self.groups != 1),
                    (f"bias={self.bias is not None}", True),
-                   (f"padding_mode={self.padding_mode}", self.padding_mode != "zeros")]
+                   (f"padding_mode={self.padding_mode}", self.padding_mode != "zeros"),
+                   (f"algorithm={self.algorithm!r}", self.algorithm != "auto")]
         return (f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
                 f"stride={self.stride}, padding={self.padding}"
                 + "".join(f", {text}" for text, shown in options if shown) + ")")

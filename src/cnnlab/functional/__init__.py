@@ -12,13 +12,20 @@ and a fast version built on matrix products and strided views (the book trains w
 The tests hold the two equal. ReLU, ``linear``, the loss functions and ``pad`` (PyTorch's
 padding modes, with its backward) come once.
 
-The code lives in one module per job (``conv``, ``pool``, ``dense``); every public name
-is here.
+The fast convolution has two algorithms, chosen by ``algorithm=`` ('auto' by default):
+im2col for every convolution, and Winograd's F(2x2, 3x3) (module ``winograd``) for 3x3,
+stride-1 layers with many channels, where it was measured faster. ``set_num_threads(1)``
+(or the environment variable ``CNNLAB_NUM_THREADS=1``) keeps Winograd's element-wise
+transforms on one thread.
+
+The code lives in one module per job (``conv``, ``winograd``, ``pool``, ``dense``); every
+public name is here.
 """
 
 from ._common import pad, pad2d, pad_backward
 from .conv import conv2d, conv2d_backward, conv2d_backward_naive, conv2d_naive, conv_transpose2d, im2col
 from .dense import cross_entropy, cross_entropy_backward, linear, log_softmax, relu, relu_backward, softmax
+from .winograd import get_num_threads, set_num_threads
 from .pool import (
     adaptive_avg_pool2d,
     adaptive_avg_pool2d_backward,
@@ -41,5 +48,6 @@ __all__ = [
     "avg_pool2d", "avg_pool2d_naive", "avg_pool2d_backward", "avg_pool2d_backward_naive",
     "adaptive_avg_pool2d", "adaptive_avg_pool2d_naive", "adaptive_avg_pool2d_backward",
     "adaptive_avg_pool2d_backward_naive",
+    "set_num_threads", "get_num_threads",
     "relu", "relu_backward", "linear", "log_softmax", "softmax", "cross_entropy", "cross_entropy_backward",
 ]

@@ -14,6 +14,12 @@ The hyper-parameters are PyTorch's (``torch.nn.functional.conv2d``), each an int
 - ``dilation``: the step between the kernel's taps; a window spans ``d*(F - 1) + 1`` cells;
 - ``groups``: the input channels and the filters are split into ``groups`` equal groups, and
   each group of filters sees only its group of channels (so weight's dimension 1 is ``C/groups``).
+
+``conv2d``, ``conv2d_backward`` and ``Conv2d`` take ``algorithm=``: ``'im2col'`` (every
+convolution), ``'winograd'`` (F(2x2, 3x3), module :mod:`.winograd`: 3x3 kernels, stride 1,
+dilation 1, groups 1, float32/float64) or ``'auto'`` (the default: Winograd where it applies
+and was measured faster, else im2col; the rule is :func:`.winograd.is_faster`). The naive
+loops are the separate ``*_naive`` functions.
 """
 
 from __future__ import annotations
@@ -23,7 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..shapes import IntOrPair, PadPairs, Padding, check_dilation, check_groups, check_hyper, padding_pairs, window_count
+from . import winograd
 from ._common import _as_dtype, _check_grad_output, _numeric, _pad, _result_dtype, _unpad
+from ._workspace import Workspace, scratch
 
 
 @dataclass(frozen=True)
@@ -131,6 +139,8 @@ def conv2d(
     padding: Padding = 0,
     dilation: IntOrPair = 1,
     groups: int = 1,
+    *,
+    algorithm: str = "auto",
 ) -> np.ndarray:
     """2D cross-correlation, the "convolution" of deep learning (as ``torch.nn.functional.conv2d``).
 
@@ -147,10 +157,13 @@ def conv2d(
     ``stride``, ``padding`` and ``dilation`` take an int or an ``(h, w)`` pair; ``padding``
     also ``'valid'`` or ``'same'``, and adds zeros. Floating-point inputs keep their dtype
     (float32 stays float32).
+
+    ``algorithm``: ``'auto'`` (default), ``'im2col'`` or ``'winograd'`` (see the module's
+    docstring); Winograd's result equals im2col's up to rounding.
     """
     x, weight, bias, spec, drop = _prepare_conv(x, weight, bias, stride, padding, dilation, groups, "conv2d")
     x, weight, bias = _as_dtype(_result_dtype(x, weight, bias), x, weight, bias)
-    out, _ = _conv2d_cols(x, weight, bias, spec)
+    out, _ = _conv2d_fast(x, weight, bias, spec, algorithm, "conv2d")
     return out[(0,) * drop]
 
 
@@ -209,16 +222,17 @@ def _kernel_cells(kernel: tuple[int, int], stride: tuple[int, int], out: tuple[i
             yield p, q, (..., slice(top, top + sh * (oh - 1) + 1, sh), slice(left, left + sw * (ow - 1) + 1, sw))
 
 
-def _im2col(xp: np.ndarray, kernel: tuple[int, int], spec: ConvSpec) -> np.ndarray:
+def _im2col(xp: np.ndarray, kernel: tuple[int, int], spec: ConvSpec, keep: Workspace | None = None) -> np.ndarray:
     """``xp (N, C, Hp, Wp)`` -> columns ``(groups, FH*FW*C/groups, N*OH*OW)``.
 
     Row ``(p, q, c)`` of group ``g`` holds ``xp[n, g*C/groups + c, i*sh + p*dh, j*sw + q*dw]``
-    for every ``(n, i, j)``.
+    for every ``(n, i, j)``. The columns are a buffer of ``keep`` (a layer's own workspace),
+    or of this thread's scratch workspace (valid until its next call) when ``keep`` is None.
     """
     n, c, hp, wp = xp.shape
     g = spec.groups
     by_group = xp.transpose(1, 0, 2, 3).reshape(g, c // g, n, hp, wp)  # a view
-    cols = np.empty((g,) + kernel + (c // g, n) + spec.out_size, dtype=xp.dtype)
+    cols = (scratch() if keep is None else keep).get("cols", (g,) + kernel + (c // g, n) + spec.out_size, xp.dtype)
     for p, q, window in _kernel_cells(kernel, spec.stride, spec.out_size, spec.dilation):
         cols[:, p, q] = by_group[window]
     return cols.reshape(g, -1, cols[0, 0, 0, 0].size)
@@ -232,7 +246,8 @@ def _col2im(dcols: np.ndarray, padded_shape, kernel: tuple[int, int], spec: Conv
     n, c, hp, wp = padded_shape
     g = spec.groups
     dcols = dcols.reshape((g,) + kernel + (c // g, n) + spec.out_size)
-    dxp = np.zeros((g, c // g, n, hp, wp), dtype=dcols.dtype)
+    dxp = scratch().get("dxp", (g, c // g, n, hp, wp), dcols.dtype)
+    dxp[...] = 0
     for p, q, window in _kernel_cells(kernel, spec.stride, spec.out_size, spec.dilation):
         dxp[window] += dcols[:, p, q]
     return dxp.reshape(c, n, hp, wp).transpose(1, 0, 2, 3)
@@ -245,24 +260,29 @@ def _filters_as_rows(weight: np.ndarray, groups: int) -> np.ndarray:
     return weight.transpose(0, 2, 3, 1).reshape(groups, fn // groups, -1)
 
 
-def _per_group(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``a @ b`` for stacks of one matrix per group, ``(groups, M, K) @ (groups, K, L)``.
+def _per_group(a: np.ndarray, b: np.ndarray, role: str | None = None) -> np.ndarray:
+    """``a @ b`` for stacks of one matrix per group, ``(groups, M, K) @ (groups, K, L)``;
+    into a scratch buffer of that ``role`` when given, else a new array.
 
     One group (the usual case) takes numpy's 2-D product: on two threads the stacked call
     was 17% slower for LeNet's first layer (6x25 by 25x50176, float32).
     """
-    return (a[0] @ b[0])[None] if len(a) == 1 else a @ b
+    out = None if role is None else scratch().get(role, (len(a), a.shape[1], b.shape[2]), np.result_type(a, b))
+    if len(a) == 1:
+        return np.matmul(a[0], b[0], out=None if out is None else out[0])[None]
+    return np.matmul(a, b, out=out)
 
 
-def _conv2d_cols(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spec: ConvSpec):
-    """Fast convolution of a batch; returns ``(out (N, FN, OH, OW), cols)`` for the backward."""
+def _conv2d_cols(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spec: ConvSpec,
+                 keep: Workspace | None = None):
+    """Fast convolution of a batch; returns ``(out (N, FN, OH, OW), cols)`` for the backward
+    (``cols`` in ``keep`` as :func:`_im2col` says; ``out`` is always a new array)."""
     fn, _, fh, fw = weight.shape
-    cols = _im2col(_pad(x, spec.padding, spec.mode), (fh, fw), spec)
-    out = _per_group(_filters_as_rows(weight, spec.groups), cols).reshape(fn, -1)  # (FN, N*OH*OW)
+    cols = _im2col(_pad(x, spec.padding, spec.mode), (fh, fw), spec, keep)
+    out = _per_group(_filters_as_rows(weight, spec.groups), cols, "product").reshape(fn, -1)  # (FN, N*OH*OW)
     if bias is not None:
         out += bias[:, None]
-    out = out.reshape((fn, x.shape[0]) + spec.out_size).transpose(1, 0, 2, 3)
-    return np.ascontiguousarray(out), cols
+    return out.reshape((fn, x.shape[0]) + spec.out_size).transpose(1, 0, 2, 3).copy(), cols
 
 
 def _conv2d_backward_cols(grad_output: np.ndarray, cols: np.ndarray, x_shape, weight: np.ndarray,
@@ -276,11 +296,36 @@ def _conv2d_backward_cols(grad_output: np.ndarray, cols: np.ndarray, x_shape, we
     (top, bottom), (left, right) = spec.padding
     grad = grad_output.transpose(1, 0, 2, 3).reshape(g, fn // g, -1)  # (groups, FN/groups, N*OH*OW)
     dweight = _per_group(grad, cols.transpose(0, 2, 1)).reshape(fn, fh, fw, c_group).transpose(0, 3, 1, 2)
-    dcols = _per_group(_filters_as_rows(weight, g).transpose(0, 2, 1), grad)  # (groups, FH*FW*C/groups, N*OH*OW)
+    dcols = _per_group(_filters_as_rows(weight, g).transpose(0, 2, 1), grad, "dcols")  # (groups, FH*FW*C/groups, N*OH*OW)
     n, c, h, w = x_shape
     dxp = _col2im(dcols, (n, c, h + top + bottom, w + left + right), (fh, fw), spec)
     dx = _unpad(dxp, x_shape, spec.padding, spec.mode)
-    return np.ascontiguousarray(dx), np.ascontiguousarray(dweight), grad.sum(axis=2).reshape(fn)
+    dx = dx.copy() if np.shares_memory(dx, dxp) else np.ascontiguousarray(dx)  # never the scratch buffer
+    return dx, np.ascontiguousarray(dweight), grad.sum(axis=2).reshape(fn)
+
+
+def _conv2d_fast(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spec: ConvSpec,
+                 algorithm: str, fname: str, keep: Workspace | None = None):
+    """A batch convolution by the ``algorithm`` chosen (:func:`.winograd.choose`).
+
+    Returns ``(out, saved)``; ``saved`` is what the backward pass needs, ``("im2col", cols)``
+    or ``("winograd", V)``. ``keep``: a layer's own workspace, to hold the columns or ``V``
+    past other calls (without it they live in this thread's scratch until its next call).
+    """
+    chosen = winograd.choose(algorithm, x.shape, weight.shape, spec, x.dtype, fname)
+    if chosen == "winograd":
+        out, v = winograd.forward(x, weight, bias, spec, keep)
+        return out, (chosen, v)
+    out, cols = _conv2d_cols(x, weight, bias, spec, keep)
+    return out, (chosen, cols)
+
+
+def _conv2d_fast_backward(grad: np.ndarray, saved, x_shape, weight: np.ndarray, spec: ConvSpec):
+    """``(dx, dweight, dbias)`` of a batch convolution from what :func:`_conv2d_fast` saved."""
+    chosen, data = saved
+    if chosen == "winograd":
+        return winograd.backward(grad, data, x_shape, weight, spec)
+    return _conv2d_backward_cols(grad, data, x_shape, weight, spec)
 
 
 def _prepare_conv_backward(grad_output, x, weight, stride, padding, dilation, groups, fname: str):
@@ -293,6 +338,15 @@ def _prepare_conv_backward(grad_output, x, weight, stride, padding, dilation, gr
     return x, weight, grad, spec, drop
 
 
+def _drop_batch(dx: np.ndarray, dweight: np.ndarray, dbias: np.ndarray, drop: int):
+    """The gradients in the caller's form: one image ``(C, H, W)`` drops the batch axis of
+    ``dx`` only (its weight is ``(FN, C, FH, FW)`` and its bias ``(FN,)``); one grey image
+    ``(H, W)`` also makes the weight ``(FH, FW)`` and the bias a single number."""
+    if drop == 2:
+        return dx[0, 0], dweight[0, 0], dbias[0]
+    return dx[(0,) * drop], dweight, dbias
+
+
 def conv2d_backward(
     grad_output: np.ndarray,
     x: np.ndarray,
@@ -301,6 +355,8 @@ def conv2d_backward(
     padding: Padding = 0,
     dilation: IntOrPair = 1,
     groups: int = 1,
+    *,
+    algorithm: str = "auto",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gradients of :func:`conv2d` by matrix products: ``(dx, dweight, dbias)``.
 
@@ -314,13 +370,20 @@ def conv2d_backward(
       (correlate the input with the upstream gradient)
     - ``dxs[i*sh + p*dh, j*sw + q*dw] += grad_output[n, f, i, j] * weight[f, c, p, q]``
       (a full convolution of the gradient with the flipped kernel), then the padding is cut off.
+
+    ``algorithm`` as in :func:`conv2d`; with Winograd, the gradients are those of its steps
+    (equal to im2col's up to rounding).
     """
     x, weight, grad, spec, drop = _prepare_conv_backward(
         grad_output, x, weight, stride, padding, dilation, groups, "conv2d_backward"
     )
-    cols = _im2col(_pad(x, spec.padding), weight.shape[2:], spec)
-    dx, dweight, dbias = _conv2d_backward_cols(grad, cols, x.shape, weight, spec)
-    return dx[(0,) * drop], dweight[(0,) * drop], dbias[(0,) * min(drop, 1)]
+    chosen = winograd.choose(algorithm, x.shape, weight.shape, spec, x.dtype, "conv2d_backward")
+    if chosen == "winograd":
+        saved = chosen, winograd.transform_input(x, spec)
+    else:
+        saved = chosen, _im2col(_pad(x, spec.padding), weight.shape[2:], spec)
+    dx, dweight, dbias = _conv2d_fast_backward(grad, saved, x.shape, weight, spec)
+    return _drop_batch(dx, dweight, dbias, drop)
 
 
 def conv2d_backward_naive(
@@ -353,7 +416,7 @@ def conv2d_backward_naive(
         dweight[f] += d * xp[n, channels, rows, cols]
         dbias[f] += d
     dx = _unpad(dxp, x.shape, spec.padding)
-    return dx[(0,) * drop], dweight[(0,) * drop], dbias[(0,) * min(drop, 1)]
+    return _drop_batch(dx, dweight, dbias, drop)
 
 
 def conv_transpose2d(
