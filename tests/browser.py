@@ -11,6 +11,8 @@ import os
 import re
 import shutil
 import tempfile
+import time
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -33,6 +35,20 @@ def is_citation_lint(message: str) -> bool:
     target is a real broken link."""
     found = re.fullmatch(r'No target for internal reference "#(.+)" was found\.', message)
     return bool(found) and found[1] in BIBTEX_KEYS
+
+
+def wait_until_serving(url: str, process, seconds: float = 60) -> None:
+    """Return once ``url`` answers; fail with the server's output if ``process`` exits first."""
+    for _ in range(int(seconds * 4)):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            if process.poll() is not None:
+                output = process.stdout.read() if process.stdout else ""
+                pytest.fail(f"the server at {url} exited with code {process.returncode}:\n{output[-3000:]}")
+            time.sleep(0.25)
+    pytest.fail(f"nothing answered at {url} within {seconds} s")
 
 
 @functools.cache

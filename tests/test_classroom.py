@@ -12,13 +12,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from browser import is_citation_lint, launch
+from browser import is_citation_lint, launch, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "tools"))
@@ -38,13 +36,7 @@ def hub(tmp_path_factory):
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(url + "hub/api", timeout=1)
-            break
-        except OSError:
-            assert process.poll() is None, process.stdout.read()
-            time.sleep(0.25)
+    wait_until_serving(url + "hub/api", process)
     yield url, folder, json.loads((folder / "passwords.json").read_text())
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in a terminal: the whole foreground group
     output = process.communicate(timeout=60)[0]

@@ -12,34 +12,27 @@ outputs), and the explorer needs the live kernel.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from browser import is_citation_lint, launch
+from browser import is_citation_lint, launch, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "tools"))
+import classroom  # noqa: E402
 import student_edition  # noqa: E402
+
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def lab_url(tmp_path_factory):
     work = tmp_path_factory.mktemp("lab")
     student_edition.write_notebooks(work)
-    port = _free_port()
+    port = classroom.free_port()
     env = {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
         "HOME": str(work),
@@ -56,12 +49,7 @@ def lab_url(tmp_path_factory):
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "api", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.5)
+    wait_until_serving(url + "api", lab)
     yield url
     lab.terminate()
     lab.wait(timeout=20)
