@@ -7,6 +7,8 @@ The prose and the chapters' terms tables link to an entry with ``{term}`convolut
 
 from __future__ import annotations
 
+from importlib import resources
+
 from docutils.statemachine import StringList
 from sphinx.domains.std import Glossary
 
@@ -41,6 +43,9 @@ class CnnlabGlossary(Glossary):
             text.append(f"Introduced in {where}.")
             lines += [f"   {line}" for line in text] + [""]
         self.content = StringList(lines, source="cnnlab/glossary.toml")
+        # Read this page again whenever the terms change (an incremental build would otherwise
+        # keep the old glossary, and a new {term} link would not resolve).
+        self.env.note_dependency(str(resources.files("cnnlab").joinpath("glossary.toml")))
         self.options.setdefault("sorted", False)
         return super().run()
 
