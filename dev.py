@@ -142,14 +142,19 @@ def student(args: list[str]) -> None:
     run(BIN / "python", "book/tools/student_edition.py", *args)
 
 
+def classroom_tool(command: str, args: list[str]) -> None:
+    """Become ``book/tools/classroom.py command args`` (no wrapper process: Ctrl-C reaches
+    the classroom itself, which stops what it started)."""
+    os.execv(BIN / "python", [str(BIN / "python"), str(ROOT / "book" / "tools" / "classroom.py"), command, *args])
+
+
 def classroom(args: list[str]) -> None:
     ensure_proxy()
-    # Replace this process, so that Ctrl-C reaches the classroom, which stops what it started.
-    os.execv(BIN / "python", [str(BIN / "python"), str(ROOT / "book" / "tools" / "classroom.py"), "classroom", *args])
+    classroom_tool("classroom", args)
 
 
 def link(args: list[str]) -> None:
-    os.execv(BIN / "python", [str(BIN / "python"), str(ROOT / "book" / "tools" / "classroom.py"), "link", *args])
+    classroom_tool("link", args)
 
 
 COMMANDS = {

@@ -102,10 +102,15 @@ def passwords(folder: Path, names: list[str]) -> dict[str, str]:
     store = folder / "passwords.json"
     known = json.loads(store.read_text()) if store.exists() else {}
     wanted = {n: known.get(n) or "-".join(secrets.choice(WORDS) for _ in range(4)) for n in [TEACHER, *names]}
-    store.touch(mode=0o600)
-    store.chmod(0o600)
-    store.write_text(json.dumps(wanted, indent=1))
+    write_private(store, json.dumps(wanted, indent=1))
     return wanted
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``, readable and writable by its owner only."""
+    path.touch(mode=0o600)
+    path.chmod(0o600)
+    path.write_text(text)
 
 
 def publish_edition(folder: Path) -> Path:
@@ -119,12 +124,10 @@ def publish_edition(folder: Path) -> Path:
     for entry in repo.iterdir():
         if entry.name != ".git":
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
-    staging = folder / "edition"
-    shutil.rmtree(staging, ignore_errors=True)
-    for name, path in student_edition.walk(student_edition.kit(staging)):
-        (repo / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(path, repo / name)
-    shutil.rmtree(staging)
+    for name, path in student_edition.walk(student_edition.kit(repo)):
+        if not path.is_relative_to(repo):  # cnnlab's source and the set-up files
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, repo / name)
     subprocess.run([*git, "add", "-A"], check=True)
     if subprocess.run([*git, "diff", "--cached", "--quiet"]).returncode:
         subprocess.run([*git, "commit", "-q", "-m", "The student edition of CNN Lab"], check=True)
@@ -160,8 +163,7 @@ def write_slips(folder: Path, hub: str, secret: dict[str, str], repo: str) -> Pa
     first = nbgitpuller_link(hub, repo, chapter_file(1))
     slips = [f"CNN Lab\n  address:  {hub}\n  name:     {n}\n  password: {p}\n  chapter 1: {first}\n" for n, p in secret.items()]
     path = folder / "slips.txt"
-    path.touch(mode=0o600)
-    path.write_text(("-" * 72 + "\n").join(slips))
+    write_private(path, ("-" * 72 + "\n").join(slips))
     return path
 
 
