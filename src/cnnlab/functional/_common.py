@@ -79,6 +79,24 @@ def _pad(x: np.ndarray, pads: PadPairs, mode: str = "constant", value: float = 0
     return x
 
 
+def _pad_into(x: np.ndarray, pads: PadPairs, mode: str, out: np.ndarray) -> np.ndarray:
+    """Write ``x (..., H, W)`` padded as :func:`_pad` does into ``out (..., Hq, Wq)``, an array
+    or a view (e.g. of a buffer in another layout) at least ``H + top + bottom`` by
+    ``W + left + right``; the cells beyond those are set to zeros. Returns ``out``."""
+    (top, bottom), (left, right) = pads
+    h, w = x.shape[-2:]
+    if mode != "constant":
+        x = _pad(x, pads, mode)
+        top = left = 0
+    hp, wp = top + x.shape[-2], left + x.shape[-1]
+    out[..., :top, :] = 0
+    out[..., hp:, :] = 0
+    out[..., top:hp, :left] = 0
+    out[..., top:hp, wp:] = 0
+    out[..., top:hp, left:wp] = x
+    return out
+
+
 def _unpad(grad: np.ndarray, x_shape: tuple, pads: PadPairs, mode: str = "constant") -> np.ndarray:
     """The backward pass of :func:`_pad`: ``grad (..., Hp, Wp)`` -> ``dx`` of ``x_shape``.
 

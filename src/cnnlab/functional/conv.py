@@ -30,7 +30,7 @@ import numpy as np
 
 from ..shapes import IntOrPair, PadPairs, Padding, check_dilation, check_groups, check_hyper, padding_pairs, window_count
 from . import winograd
-from ._common import _as_dtype, _check_grad_output, _numeric, _pad, _result_dtype, _unpad
+from ._common import _as_dtype, _check_grad_output, _numeric, _pad, _pad_into, _result_dtype, _unpad
 from ._workspace import Workspace, scratch
 
 
@@ -205,7 +205,14 @@ def conv2d_naive(
 # per output cell; one matrix product with the filters then does all the multiply-adds on BLAS
 # (one product per group: a group's filters meet only its channels' rows). The backward pass
 # multiplies by the transposed matrices and adds the column gradients back through the same
-# slices (col2im). benchmarks/README.md lists the designs measured against it.
+# slices (col2im).
+#
+# The padded input, the columns and their gradients are laid out batch-last, (C, Hp, Wp, N):
+# then a slice's contiguous runs are OW*N values long at stride 1 (N otherwise), where in
+# (N, C, H, W) they are OW values long, and the copies of small layers (LeNet's 10x10 outputs)
+# cost numpy one short inner loop per output row. The input, output and gradients are
+# transposed to and from that layout once per call. benchmarks/README.md lists the designs
+# measured against it.
 
 
 def _kernel_cells(kernel: tuple[int, int], stride: tuple[int, int], out: tuple[int, int],
@@ -213,7 +220,8 @@ def _kernel_cells(kernel: tuple[int, int], stride: tuple[int, int], out: tuple[i
     """Yield ``(p, q, window)`` for each kernel cell; ``xp[window]`` is ``(..., OH, OW)``.
 
     ``xp[window][..., i, j] == xp[..., p*dh + i*sh, q*dw + j*sw]``: the input value that
-    kernel cell ``(p, q)`` meets at output cell ``(i, j)``.
+    kernel cell ``(p, q)`` meets at output cell ``(i, j)``. (For a batch-last ``xp (..., Hp,
+    Wp, N)``, ``window + (slice(None),)`` takes the same cells of every image.)
     """
     (kh, kw), (sh, sw), (oh, ow), (dh, dw) = kernel, stride, out, dilation
     for p in range(kh):
@@ -222,35 +230,44 @@ def _kernel_cells(kernel: tuple[int, int], stride: tuple[int, int], out: tuple[i
             yield p, q, (..., slice(top, top + sh * (oh - 1) + 1, sh), slice(left, left + sw * (ow - 1) + 1, sw))
 
 
-def _im2col(xp: np.ndarray, kernel: tuple[int, int], spec: ConvSpec, keep: Workspace | None = None) -> np.ndarray:
-    """``xp (N, C, Hp, Wp)`` -> columns ``(groups, FH*FW*C/groups, N*OH*OW)``.
+def _im2col(x: np.ndarray, kernel: tuple[int, int], spec: ConvSpec, keep: Workspace | None = None) -> np.ndarray:
+    """``x (N, C, H, W)``, padded as ``spec`` says -> columns ``(groups, FH*FW*C/groups, OH*OW*N)``.
 
-    Row ``(p, q, c)`` of group ``g`` holds ``xp[n, g*C/groups + c, i*sh + p*dh, j*sw + q*dw]``
-    for every ``(n, i, j)``. The columns are a buffer of ``keep`` (a layer's own workspace),
-    or of this thread's scratch workspace (valid until its next call) when ``keep`` is None.
+    Row ``(p, q, c)`` of group ``g``, column ``(i, j, n)`` holds
+    ``xpad[n, g*C/groups + c, i*sh + p*dh, j*sw + q*dw]``. The columns are a buffer of ``keep``
+    (a layer's own workspace), or of this thread's scratch workspace (valid until its next
+    call) when ``keep`` is None.
     """
-    n, c, hp, wp = xp.shape
+    n, c, h, w = x.shape
+    (top, bottom), (left, right) = spec.padding
     g = spec.groups
-    by_group = xp.transpose(1, 0, 2, 3).reshape(g, c // g, n, hp, wp)  # a view
-    cols = (scratch() if keep is None else keep).get("cols", (g,) + kernel + (c // g, n) + spec.out_size, xp.dtype)
+    xp = scratch().get("xp batch-last", (c, h + top + bottom, w + left + right, n), x.dtype)
+    _pad_into(x, spec.padding, spec.mode, xp.transpose(3, 0, 1, 2))
+    by_group = xp.reshape((g, c // g) + xp.shape[1:])
+    cols = (scratch() if keep is None else keep).get("cols", (g,) + kernel + (c // g,) + spec.out_size + (n,), x.dtype)
     for p, q, window in _kernel_cells(kernel, spec.stride, spec.out_size, spec.dilation):
-        cols[:, p, q] = by_group[window]
+        cols[:, p, q] = by_group[window + (slice(None),)]
     return cols.reshape(g, -1, cols[0, 0, 0, 0].size)
 
 
-def _col2im(dcols: np.ndarray, padded_shape, kernel: tuple[int, int], spec: ConvSpec) -> np.ndarray:
+def _col2im(dcols: np.ndarray, x_shape, kernel: tuple[int, int], spec: ConvSpec) -> np.ndarray:
     """The adjoint of :func:`_im2col`: add each column gradient back where it was read.
 
-    ``dcols (groups, FH*FW*C/groups, N*OH*OW)`` -> ``dxp (N, C, Hp, Wp)`` (a transposed view).
+    ``dcols (groups, FH*FW*C/groups, OH*OW*N)`` -> ``dx (N, C, H, W)`` (a new array; the
+    gradient of the padding is dropped or, for the other padding modes, added to the cells
+    it copied).
     """
-    n, c, hp, wp = padded_shape
+    n, c, h, w = x_shape
+    (top, bottom), (left, right) = spec.padding
     g = spec.groups
-    dcols = dcols.reshape((g,) + kernel + (c // g, n) + spec.out_size)
-    dxp = scratch().get("dxp", (g, c // g, n, hp, wp), dcols.dtype)
+    dcols = dcols.reshape((g,) + kernel + (c // g,) + spec.out_size + (n,))
+    dxp = scratch().get("dxp batch-last", (g, c // g, h + top + bottom, w + left + right, n), dcols.dtype)
     dxp[...] = 0
     for p, q, window in _kernel_cells(kernel, spec.stride, spec.out_size, spec.dilation):
-        dxp[window] += dcols[:, p, q]
-    return dxp.reshape(c, n, hp, wp).transpose(1, 0, 2, 3)
+        dxp[window + (slice(None),)] += dcols[:, p, q]
+    dxp = dxp.reshape(c, *dxp.shape[2:]).transpose(3, 0, 1, 2)  # (N, C, Hp, Wp), a view
+    dx = _unpad(dxp, x_shape, spec.padding, spec.mode)
+    return dx.copy() if np.shares_memory(dx, dxp) else np.ascontiguousarray(dx)  # never the scratch buffer
 
 
 def _filters_as_rows(weight: np.ndarray, groups: int) -> np.ndarray:
@@ -278,11 +295,11 @@ def _conv2d_cols(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spe
     """Fast convolution of a batch; returns ``(out (N, FN, OH, OW), cols)`` for the backward
     (``cols`` in ``keep`` as :func:`_im2col` says; ``out`` is always a new array)."""
     fn, _, fh, fw = weight.shape
-    cols = _im2col(_pad(x, spec.padding, spec.mode), (fh, fw), spec, keep)
-    out = _per_group(_filters_as_rows(weight, spec.groups), cols, "product").reshape(fn, -1)  # (FN, N*OH*OW)
+    cols = _im2col(x, (fh, fw), spec, keep)
+    out = _per_group(_filters_as_rows(weight, spec.groups), cols, "product").reshape(fn, -1)  # (FN, OH*OW*N)
     if bias is not None:
         out += bias[:, None]
-    return out.reshape((fn, x.shape[0]) + spec.out_size).transpose(1, 0, 2, 3).copy(), cols
+    return out.reshape((fn,) + spec.out_size + (x.shape[0],)).transpose(3, 0, 1, 2).copy(), cols
 
 
 def _conv2d_backward_cols(grad_output: np.ndarray, cols: np.ndarray, x_shape, weight: np.ndarray,
@@ -293,14 +310,14 @@ def _conv2d_backward_cols(grad_output: np.ndarray, cols: np.ndarray, x_shape, we
     """
     fn, c_group, fh, fw = weight.shape
     g = spec.groups
-    (top, bottom), (left, right) = spec.padding
-    grad = grad_output.transpose(1, 0, 2, 3).reshape(g, fn // g, -1)  # (groups, FN/groups, N*OH*OW)
-    dweight = _per_group(grad, cols.transpose(0, 2, 1)).reshape(fn, fh, fw, c_group).transpose(0, 3, 1, 2)
-    dcols = _per_group(_filters_as_rows(weight, g).transpose(0, 2, 1), grad, "dcols")  # (groups, FH*FW*C/groups, N*OH*OW)
-    n, c, h, w = x_shape
-    dxp = _col2im(dcols, (n, c, h + top + bottom, w + left + right), (fh, fw), spec)
-    dx = _unpad(dxp, x_shape, spec.padding, spec.mode)
-    dx = dx.copy() if np.shares_memory(dx, dxp) else np.ascontiguousarray(dx)  # never the scratch buffer
+    grad = scratch().get("grad batch-last", (fn,) + grad_output.shape[2:] + grad_output.shape[:1], grad_output.dtype)
+    grad[...] = grad_output.transpose(1, 2, 3, 0)
+    grad = grad.reshape(g, fn // g, -1)  # (groups, FN/groups, OH*OW*N)
+    # dweight = grad @ cols.T, computed as (cols @ grad.T).T: 25-30% faster for LeNet's layers
+    dweight = _per_group(cols, grad.transpose(0, 2, 1)).transpose(0, 2, 1)
+    dweight = dweight.reshape(fn, fh, fw, c_group).transpose(0, 3, 1, 2)
+    dcols = _per_group(_filters_as_rows(weight, g).transpose(0, 2, 1), grad, "dcols")  # (groups, FH*FW*C/groups, OH*OW*N)
+    dx = _col2im(dcols, x_shape, (fh, fw), spec)
     return dx, np.ascontiguousarray(dweight), grad.sum(axis=2).reshape(fn)
 
 
@@ -381,7 +398,7 @@ def conv2d_backward(
     if chosen == "winograd":
         saved = chosen, winograd.transform_input(x, spec)
     else:
-        saved = chosen, _im2col(_pad(x, spec.padding), weight.shape[2:], spec)
+        saved = chosen, _im2col(x, weight.shape[2:], spec)
     dx, dweight, dbias = _conv2d_fast_backward(grad, saved, x.shape, weight, spec)
     return _drop_batch(dx, dweight, dbias, drop)
 
@@ -497,7 +514,7 @@ def im2col(x: np.ndarray, kernel_size: IntOrPair, stride: IntOrPair = 1, padding
     columns ordered channel, then kernel row, then kernel column, like ``weight.reshape(FN, -1)``.
     So ``im2col(x, (FH, FW)) @ weight.reshape(FN, -1).T`` holds ``conv2d(x, weight)`` as
     ``(N*OH*OW, FN)``. This is the readable form of the matrix that :func:`conv2d` builds
-    (internally transposed, for speed).
+    (internally transposed and batch-last, for speed).
     """
     x = _numeric(x, "x")
     if x.ndim == 2:

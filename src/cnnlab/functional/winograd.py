@@ -35,7 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from ._common import _pad, _unpad
+from ._common import _pad_into, _unpad
 from ._workspace import Workspace, scratch
 
 BT = np.array([[1, 0, -1, 0],
@@ -295,21 +295,9 @@ def _transform_input_grad(dv: np.ndarray, dxp: np.ndarray, rows: np.ndarray) -> 
 def _padded_input(x: np.ndarray, spec, th: int, tw: int) -> np.ndarray:
     """``x (N, C, H, W)`` padded as ``spec`` says, then with zeros at the bottom and right up
     to whole tiles, channel-first: ``(C, N, 2*TH + 2, 2*TW + 2)`` (a scratch buffer)."""
-    n, c, h, w = x.shape
-    (top, bottom), (left, right) = spec.padding
+    n, c = x.shape[:2]
     xp = scratch().get("xp", (c, n, 2 * th + 2, 2 * tw + 2), x.dtype)
-    if spec.mode == "constant":
-        hp, wp = h + top, w + left
-        x = x.transpose(1, 0, 2, 3)
-    else:
-        hp, wp = h + top + bottom, w + left + right
-        x = _pad(x, spec.padding, spec.mode).transpose(1, 0, 2, 3)
-        top = left = 0
-    xp[:, :, :top] = 0
-    xp[:, :, hp:] = 0
-    xp[:, :, top:hp, :left] = 0
-    xp[:, :, top:hp, wp:] = 0
-    xp[:, :, top:hp, left:wp] = x
+    _pad_into(x, spec.padding, spec.mode, xp.transpose(1, 0, 2, 3))
     return xp
 
 
