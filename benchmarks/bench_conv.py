@@ -7,8 +7,8 @@ PyTorch is optional (``pip install torch==2.13.0``): without it, its columns are
 The script re-starts itself with ``OPENBLAS_THREAD_TIMEOUT=4`` (so that OpenBLAS's idle
 threads stop spinning and do not slow the next PyTorch call) and ``MALLOC_MMAP_MAX_=0``
 (so that large temporaries do not cost fresh page faults on every call); both libraries
-run with the same number of threads. Times are medians of repeats after a warm-up,
-with cnnlab and PyTorch called in turn.
+run with the same number of threads. Times are medians of repeats, each function timed in
+blocks of its own calls after a warm-up call, in three rounds (see :func:`medians`).
 
 Paths: ``Conv2d(..., algorithm=...)`` with 'im2col', 'winograd' (where it applies: 3x3,
 stride 1; also with its transforms on one thread) and 'auto' (the default, which picks one).
@@ -48,15 +48,22 @@ LAYERS = [
 ]
 
 
-def medians(timed: dict, repeats: int) -> dict[str, float]:
-    """Median seconds of each function, calling them in turn ``repeats`` times after a
-    warm-up: interleaving gives every column the same conditions (other load, clocks)."""
+def medians(timed: dict, repeats: int, rounds: int = 3) -> dict[str, float]:
+    """Median seconds of each function: ``rounds`` rounds in which each function in turn is
+    called once to warm up, then ``repeats // rounds`` (at least 1) times, timed.
+
+    Each function runs in a block of its own calls: after a PyTorch call, libgomp's worker
+    threads spin for about 10 ms, and a cnnlab call straight after it ran up to 2-3 ms
+    slower (LeNet conv2, float32), so strict alternation measured the order of the calls.
+    The rounds still spread every function over the whole run (other load, clocks).
+    """
     times = {name: [] for name in timed}
-    for round_ in range(repeats + 1):
+    for _ in range(rounds):
         for name, fn in timed.items():
-            start = time.perf_counter()
             fn()
-            if round_:
+            for _ in range(max(1, repeats // rounds)):
+                start = time.perf_counter()
+                fn()
                 times[name].append(time.perf_counter() - start)
     return {name: float(np.median(t)) for name, t in times.items()}
 
@@ -144,7 +151,7 @@ def conv_rows(repeats: int) -> list[dict]:
 def blas_peak(dtype) -> float:
     """GFLOP/s of numpy's matrix product on two 2048x2048 matrices: this run's BLAS ceiling."""
     a = np.random.default_rng(0).standard_normal((2048, 2048)).astype(dtype)
-    return 2 * 2048**3 / medians({"matmul": lambda: a @ a}, 5)["matmul"] / 1e9
+    return 2 * 2048**3 / medians({"matmul": lambda: a @ a}, 5, rounds=1)["matmul"] / 1e9
 
 
 def epoch_time() -> tuple[float, float]:
