@@ -161,7 +161,11 @@ def test_unknown_algorithm_and_impossible_layers_are_refused_early():
     ((32, 64, 32, 32), (64, 64, 3, 3), 1, "winograd"),  # the benchmark's 64-channel layer
     ((32, 32, 32, 32), (32, 32, 3, 3), 1, "winograd"),  # 32 channels, 8,192 tiles
     ((32, 32, 16, 16), (32, 32, 3, 3), 1, "im2col"),  # 32 channels, 2,048 tiles: too little work
-    ((256, 16, 32, 32), (16, 16, 3, 3), 1, "im2col"),  # 16 channels: too few, however large the batch
+    ((32, 64, 16, 16), (64, 64, 3, 3), 1, "im2col"),  # 64 channels, 2,048 tiles: measured slower
+    ((8, 128, 32, 32), (128, 128, 3, 3), 1, "winograd"),  # 128 channels, 2,048 tiles
+    ((256, 16, 32, 32), (16, 16, 3, 3), 1, "winograd"),  # 16 channels, 65,536 tiles
+    ((256, 8, 32, 32), (8, 8, 3, 3), 1, "im2col"),  # 8 channels: too few, however large the batch
+    ((256, 64, 32, 32), (8, 64, 3, 3), 1, "im2col"),  # 8 filters: too few
     ((32, 64, 32, 32), (64, 64, 3, 3), 2, "im2col"),  # stride 2: Winograd does not apply
     ((64, 6, 14, 14), (16, 6, 5, 5), 1, "im2col"),  # LeNet's conv2: 5x5
 ])
@@ -173,7 +177,7 @@ def test_auto_takes_winograd_only_where_it_applies_and_is_faster(x_shape, w_shap
 
 def test_auto_runs_what_it_picks():
     rng = np.random.default_rng(5)
-    x, k = rng.standard_normal((2, 64, 64, 64)), rng.standard_normal((64, 64, 3, 3))  # 2,048 tiles, 64 channels
+    x, k = rng.standard_normal((4, 64, 64, 64)), rng.standard_normal((64, 64, 3, 3))  # 4,096 tiles, 64 channels
     auto = F.conv2d(x, k, padding=1)
     assert np.array_equal(auto, F.conv2d(x, k, padding=1, algorithm="winograd"))
     assert not np.array_equal(auto, F.conv2d(x, k, padding=1, algorithm="im2col"))  # rounding differs

@@ -66,14 +66,15 @@ def _tiles(out_size: tuple[int, int]) -> tuple[int, int]:
 
 # --- When it applies, and when 'auto' takes it ------------------------------------------------
 
-AUTO_MIN_CHANNELS = 32
+AUTO_MIN_CHANNELS = 16
 """'auto' takes Winograd only when the input channels and the filters both number at least this..."""
-AUTO_MIN_WORK = 2**23
-"""...and ``C * FN * tiles`` (tiles: the batch's 2x2 output tiles) is at least this: the 16
-matrix products then hold at least 2**27 (134 million) multiply-adds. Measured on this
-project's 2-core machine (benchmarks/README.md): Winograd was faster with 32 channels on
-8,192 tiles and with 64 channels on 2,048 or more, and slower or even with 16 channels or
-fewer, or with 512 tiles."""
+AUTO_MIN_WORK = 2**18
+"""...and ``min(C, FN) * tiles`` (tiles: the batch's 2x2 output tiles) is at least this, so
+that for ``C = FN`` the transformed input ``V`` holds at least 2**22 (4 million) values.
+Measured on this project's 2-core machine (``benchmarks/auto_grid.py``, table in
+benchmarks/README.md): in float32, Winograd was faster from 16 channels on 16,384 tiles,
+32 on 8,192, 64 on 4,096 and 128 on 2,048, and slower below each of those; 8 channels
+were even at best."""
 
 
 def why_not(x_shape: tuple, weight_shape: tuple, spec, dtype) -> list[str]:
@@ -96,10 +97,11 @@ def why_not(x_shape: tuple, weight_shape: tuple, spec, dtype) -> list[str]:
 def is_faster(x_shape: tuple, weight_shape: tuple, spec) -> bool:
     """The measured rule of 'auto': enough channels and filters that the multiply-adds saved
     (which grow with ``C * FN`` per tile) outweigh the transforms (which grow with ``C + FN``),
-    and enough work in all that the fixed cost of about 150 numpy calls does not matter."""
-    (n, c), fn = x_shape[:2], weight_shape[0]
+    and enough tiles that Winograd's 16 matrix products and its transforms (about 150 numpy
+    calls) are large: ``min(C, FN) >= AUTO_MIN_CHANNELS`` and ``min(C, FN) * tiles >= AUTO_MIN_WORK``."""
+    channels = min(x_shape[1], weight_shape[0])
     th, tw = _tiles(spec.out_size)
-    return min(c, fn) >= AUTO_MIN_CHANNELS and c * fn * n * th * tw >= AUTO_MIN_WORK
+    return channels >= AUTO_MIN_CHANNELS and channels * x_shape[0] * th * tw >= AUTO_MIN_WORK
 
 
 def check_algorithm(algorithm: str, fname: str) -> None:
@@ -143,9 +145,10 @@ _threads = 2 if (os.cpu_count() or 1) >= 2 else 1
 if os.environ.get("CNNLAB_NUM_THREADS", "").strip() in ("1", "2"):
     _threads = int(os.environ["CNNLAB_NUM_THREADS"])
 _pool: ThreadPoolExecutor | None = None
-MIN_SPLIT = 1 << 18
-"""Transforms that write fewer values than this run on one thread (measured: below it the
-hand-over to the second thread costs more than it saves)."""
+MIN_SPLIT = 1 << 19
+"""Transforms that write fewer values than this run on one thread. Measured with
+``benchmarks/auto_grid.py``: two threads were 1.02-2.6x slower at 262,144 values and below
+(the hand-over costs more than it saves), even at 524,288, and 0.65-0.88x from 1,048,576."""
 
 
 def set_num_threads(n: int) -> int:
