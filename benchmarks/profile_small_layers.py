@@ -2,47 +2,84 @@
 
     .venv/bin/python benchmarks/profile_small_layers.py
 
-Times each step of the layer (padding, the im2col copy, the three matrix products, the
-layout copies, col2im) on its own, the whole layer, and the layer on a batch of one image
+Times each step of the layer on its own (the batch-last copy and im2col, the three matrix
+products, the layout copies, col2im), the whole layer, and the layer on a batch of one image
 (whose time is almost all fixed Python overhead). Medians of 25 repeats.
 """
-import os, sys, time
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
 ENV = {"OPENBLAS_THREAD_TIMEOUT": "4", "MALLOC_MMAP_MAX_": "0"}
 if any(os.environ.get(k) != v for k, v in ENV.items()):
     os.execve(sys.executable, [sys.executable, *sys.argv], os.environ | ENV)
-import numpy as np
-from cnnlab import Conv2d
-from cnnlab.functional import conv as C
-from cnnlab.functional._common import _pad, _unpad
 
-def parts(x, layer):
-    w = layer.weight.data; b = layer.bias.data
+import numpy as np  # noqa: E402
+
+from cnnlab import Conv2d  # noqa: E402
+from cnnlab.functional import conv as C  # noqa: E402
+
+LAYERS = [("LeNet conv1", 64, 1, 28, 6, 5, 2), ("LeNet conv2", 64, 6, 14, 16, 5, 0)]
+
+
+def steps(x: np.ndarray, layer: Conv2d) -> dict[str, float]:
+    """Seconds of each step of one forward+backward pass, the layer's output as its gradient."""
+    w, b = layer.weight.data, layer.bias.data
     spec = C.ConvSpec((1, 1), layer.pads, (1, 1), 1, layer.output_shape(x.shape)[2:])
-    fn, c, fh, fw = w.shape
-    t = {}; s = time.perf_counter()
-    xp = _pad(x, spec.padding); t["pad"] = time.perf_counter() - s; s = time.perf_counter()
-    cols = C._im2col(xp, (fh, fw), spec); t["im2col copy"] = time.perf_counter() - s; s = time.perf_counter()
-    out = C._filters_as_rows(w, 1)[0] @ cols[0]; t["gemm fwd"] = time.perf_counter() - s; s = time.perf_counter()
-    out += b[:, None]
-    out = np.ascontiguousarray(out.reshape((fn, x.shape[0]) + spec.out_size).transpose(1, 0, 2, 3)); t["bias+layout"] = time.perf_counter() - s; s = time.perf_counter()
-    grad = out.transpose(1, 0, 2, 3).reshape(1, fn, -1); t["grad layout"] = time.perf_counter() - s; s = time.perf_counter()
-    dw = grad[0] @ cols[0].T; t["gemm dW"] = time.perf_counter() - s; s = time.perf_counter()
-    dcols = (C._filters_as_rows(w, 1)[0].T @ grad[0])[None]; t["gemm dcols"] = time.perf_counter() - s; s = time.perf_counter()
-    n, c_, h, w_ = x.shape
-    dxp = C._col2im(dcols, xp.shape, (fh, fw), spec); t["col2im"] = time.perf_counter() - s; s = time.perf_counter()
-    dx = np.ascontiguousarray(_unpad(dxp, x.shape, spec.padding)); t["unpad"] = time.perf_counter() - s
-    return t
+    fn, _, fh, fw = w.shape
+    n = x.shape[0]
+    times, start = {}, time.perf_counter()
 
-for name, n, c, size, fn, k, pad in [("LeNet conv1", 64, 1, 28, 6, 5, 2), ("LeNet conv2", 64, 6, 14, 16, 5, 0)]:
-    for dt in (np.float32, np.float64):
-        x = np.random.default_rng(0).standard_normal((n, c, size, size)).astype(dt)
-        layer = Conv2d(c, fn, k, padding=pad, rng=0, dtype=dt, algorithm="im2col")
-        res = [parts(x, layer) for _ in range(30)][5:]
-        med = {k_: np.median([r[k_] for r in res]) * 1e3 for k_ in res[0]}
-        def whole():
-            s = time.perf_counter(); layer.backward(layer(x)); return time.perf_counter() - s
-        total = np.median([whole() for _ in range(30)][5:]) * 1e3
-        x1 = x[:1]
-        tiny = np.median([(lambda: (lambda s: (layer.backward(layer(x1)), time.perf_counter() - s)[1])(time.perf_counter()))() for _ in range(50)][5:]) * 1e3
-        print(f"{name} {np.dtype(dt).name}: layer fwd+bwd {total:.2f} ms (batch of 1: {tiny:.2f} ms = fixed Python overhead); parts sum {sum(med.values()):.2f}: "
-              + ", ".join(f"{k_} {v:.2f}" for k_, v in med.items()), flush=True)
+    def lap(name):
+        nonlocal start
+        now = time.perf_counter()
+        times[name], start = now - start, now
+
+    cols = C._im2col(x, (fh, fw), spec)[0]
+    lap("padding + im2col")
+    rows = C._filters_as_rows(w, 1)[0]
+    out = rows @ cols
+    lap("product fwd")
+    out += b[:, None]
+    out = out.reshape((fn,) + spec.out_size + (n,)).transpose(3, 0, 1, 2).copy()
+    lap("bias + layout")
+    grad = np.ascontiguousarray(out.transpose(1, 2, 3, 0)).reshape(fn, -1)
+    lap("grad layout")
+    (cols @ grad.T).T
+    lap("product dW")
+    dcols = rows.T @ grad
+    lap("product dcols")
+    C._col2im(dcols[None], x.shape, (fh, fw), spec)
+    lap("col2im + dx layout")
+    return times
+
+
+def median_ms(fn, repeats: int = 25) -> float:
+    times = []
+    for _ in range(repeats + 5):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times[5:])) * 1e3
+
+
+def main() -> None:
+    print(f"load average at the start: {os.getloadavg()[0]:.2f}")
+    for name, n, c, size, fn, k, pad in LAYERS:
+        for dtype in (np.float32, np.float64):
+            x = np.random.default_rng(0).standard_normal((n, c, size, size)).astype(dtype)
+            layer = Conv2d(c, fn, k, padding=pad, rng=0, dtype=dtype, algorithm="im2col")
+            runs = [steps(x, layer) for _ in range(30)][5:]
+            parts = {step: float(np.median([r[step] for r in runs])) * 1e3 for step in runs[0]}
+            whole = median_ms(lambda: layer.backward(layer(x)))
+            one = median_ms(lambda: layer.backward(layer(x[:1])), 45)
+            print(f"{name} {np.dtype(dtype).name}: layer fwd+bwd {whole:.2f} ms (batch of 1: {one:.2f} ms, "
+                  f"the fixed Python overhead); steps sum to {sum(parts.values()):.2f}: "
+                  + ", ".join(f"{step} {ms:.2f}" for step, ms in parts.items()), flush=True)
+
+
+if __name__ == "__main__":
+    main()
