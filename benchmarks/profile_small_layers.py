@@ -21,6 +21,7 @@ import numpy as np  # noqa: E402
 
 from cnnlab import Conv2d  # noqa: E402
 from cnnlab.functional import conv as C  # noqa: E402
+from cnnlab.functional._workspace import scratch  # noqa: E402
 
 LAYERS = [("LeNet conv1", 64, 1, 28, 6, 5, 2), ("LeNet conv2", 64, 6, 14, 16, 5, 0)]
 
@@ -50,7 +51,7 @@ def steps(x: np.ndarray, layer: Conv2d) -> dict[str, float]:
     lap("grad layout")
     (cols @ grad.T).T
     lap("product dW")
-    dcols = rows.T @ grad
+    dcols = np.matmul(rows.T, grad, out=scratch().get("dcols", (rows.shape[1], grad.shape[1]), x.dtype))  # as the layer
     lap("product dcols")
     C._col2im(dcols[None], x.shape, (fh, fw), spec)
     lap("col2im + dx layout")
