@@ -15,9 +15,12 @@ Rules that keep results independent of call history:
   fresh arrays), so a later call can never change an array a caller holds;
 - each thread has its own workspace (:func:`scratch`), so two threads never share scratch.
 
-Bound: at most ``max_entries`` buffers and ``max_bytes`` bytes per workspace (by default 8
+Bound: at most ``max_entries`` buffers and ``max_bytes`` bytes per workspace (by default 32
 buffers and 384 MiB per thread); the least recently used buffers are dropped first, and a
-single request larger than ``max_bytes`` is allocated fresh and not kept.
+single request larger than ``max_bytes`` is allocated fresh and not kept. An im2col layer
+asks for five buffers of its own shapes per forward+backward pass, so 32 keep the
+buffers of a network of six such layers from one step to the next (with 8, chapter 10's
+two convolutions evicted each other's buffers: 10 fresh arrays per training step).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-MAX_ENTRIES = 8
+MAX_ENTRIES = 32
 MAX_BYTES = 384 * 2**20
 
 
