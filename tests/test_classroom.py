@@ -39,7 +39,7 @@ def hub(tmp_path_factory):
     wait_until_serving(url + "hub/api", process)
     yield url, folder, json.loads((folder / "passwords.json").read_text())
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in a terminal: the whole foreground group
-    output = process.communicate(timeout=60)[0]
+    output = process.communicate(timeout=120)[0]  # classroom.stop: 30 s of grace, then 30 after SIGTERM
     assert process.returncode == 0, output[-3000:]
     assert left_running(folder) == [], "Ctrl-C left these running"
 

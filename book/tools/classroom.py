@@ -32,6 +32,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import quote_plus, urlsplit
 
@@ -180,15 +181,27 @@ def start(settings: dict) -> tuple[subprocess.Popen, subprocess.Popen]:
     return hub, daemon
 
 
-def stop(*processes: subprocess.Popen) -> None:
+def stop(*processes: subprocess.Popen, grace: float = 0) -> None:
+    """End the processes: give them ``grace`` seconds in all to exit on their own, then
+    SIGTERM what is left, and SIGKILL what is left 30 seconds later.
+
+    After Ctrl-C, the terminal has already sent SIGINT to every process of the classroom
+    (they share its process group), so the hub is stopping the students' servers: a
+    SIGTERM on top would start JupyterHub's shutdown a second time, and the two cancel
+    each other's tasks, which can leave students' servers running.
+    """
+    deadline = time.monotonic() + grace
     for process in processes:
-        if process.poll() is None:
+        try:
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
             process.terminate()
     for process in processes:
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+            process.wait()
 
 
 def classroom(argv: list[str]) -> None:
@@ -213,12 +226,13 @@ def classroom(argv: list[str]) -> None:
         print(f"  {path.stem}: {nbgitpuller_link(hub, settings['repo'], f'notebooks/{path.name}')}")
     print("Ctrl-C stops the hub, the students' servers and the git server.\n", flush=True)
     hub_process, daemon = start(settings)
+    interrupted = False
     try:
         hub_process.wait()
     except KeyboardInterrupt:
-        pass
+        interrupted = True
     finally:
-        stop(hub_process, daemon)
+        stop(hub_process, daemon, grace=30 if interrupted else 0)
 
 
 def link(argv: list[str]) -> None:
