@@ -37,15 +37,16 @@ def is_citation_lint(message: str) -> bool:
     return bool(found) and found[1] in BIBTEX_KEYS
 
 
-def wait_until_serving(url: str, process, seconds: float = 60) -> None:
-    """Return once ``url`` answers; fail with the server's output if ``process`` exits first."""
+def wait_until_serving(url: str, process, seconds: float = 60, log: Path | None = None) -> None:
+    """Return once ``url`` answers; fail with the server's output (its stdout pipe, or the
+    ``log`` file it writes to) if ``process`` exits first."""
     for _ in range(int(seconds * 4)):
         try:
             urllib.request.urlopen(url, timeout=1)
             return
         except OSError:
             if process.poll() is not None:
-                output = process.stdout.read() if process.stdout else ""
+                output = log.read_text(errors="replace") if log else process.stdout.read() if process.stdout else ""
                 pytest.fail(f"the server at {url} exited with code {process.returncode}:\n{output[-3000:]}")
             time.sleep(0.25)
     pytest.fail(f"nothing answered at {url} within {seconds} s")

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -29,19 +30,31 @@ STUDENTS = ["alice", "bob"]
 def hub(tmp_path_factory):
     """A running classroom: its address, folder and passwords."""
     folder = tmp_path_factory.mktemp("classroom")
+    log = folder.parent / f"{folder.name}.log"  # a file, not a pipe: the students' servers and kernels inherit it
     port, git_port = classroom.free_port(), classroom.free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "book" / "tools" / "classroom.py"), "classroom",
-         "--students", ",".join(STUDENTS), "--port", str(port), "--git-port", str(git_port), "--dir", str(folder)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
-    )
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "book" / "tools" / "classroom.py"), "classroom",
+             "--students", ",".join(STUDENTS), "--port", str(port), "--git-port", str(git_port), "--dir", str(folder)],
+            stdout=out, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        )
     url = f"http://127.0.0.1:{port}/"
-    wait_until_serving(url + "hub/api", process)
+    wait_until_serving(url + "hub/api", process, log=log)
     yield url, folder, json.loads((folder / "passwords.json").read_text())
     os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in a terminal: the whole foreground group
-    output = process.communicate(timeout=120)[0]  # classroom.stop: 30 s of grace, then 30 after SIGTERM
-    assert process.returncode == 0, output[-3000:]
-    assert left_running(folder) == [], "Ctrl-C left these running"
+    try:
+        process.wait(timeout=90)  # classroom.stop: 30 s of grace, then 30 after SIGTERM
+    except subprocess.TimeoutExpired:
+        still = left_running(folder)
+        os.killpg(process.pid, signal.SIGKILL)
+        pytest.fail(f"the classroom did not stop within 90 s of Ctrl-C; running: {still}; "
+                    f"its output ends:\n{log.read_text(errors='replace')[-6000:]}")
+    assert process.returncode == 0, log.read_text(errors="replace")[-3000:]
+    for _ in range(40):  # a kernel notices within a few seconds that its server has gone
+        if not left_running(folder):
+            break
+        time.sleep(0.25)
+    assert left_running(folder) == [], f"Ctrl-C left these running; output:\n{log.read_text(errors='replace')[-6000:]}"
 
 
 def left_running(folder: Path) -> list[str]:
