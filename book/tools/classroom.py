@@ -24,11 +24,13 @@ the git server.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -171,37 +173,55 @@ def write_slips(folder: Path, hub: str, secret: dict[str, str], repo: str) -> Pa
 def start(settings: dict) -> tuple[subprocess.Popen, subprocess.Popen]:
     """Start the git server and the hub; returns both processes."""
     folder = Path(settings["folder"])
+    # Its own process group, which stop() signals as a whole and waits for: in one test run
+    # the daemon outlived a Ctrl-C that reached it with the rest of the classroom. It forks
+    # a child for every pull; the timeouts end a child whose client went away.
     daemon = subprocess.Popen([
-        "git", "daemon", "--reuseaddr", "--export-all", f"--base-path={folder}",
-        "--listen=127.0.0.1", f"--port={settings['git_port']}", str(folder),
-    ])
+        "git", "daemon", "--reuseaddr", "--export-all", f"--base-path={folder}", "--init-timeout=10",
+        "--timeout=120", "--listen=127.0.0.1", f"--port={settings['git_port']}", str(folder),
+    ], start_new_session=True)
     env = dict(os.environ, CNNLAB_CLASSROOM=str(folder / "classroom.json"),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}")
     hub = subprocess.Popen([str(Path(sys.executable).with_name("jupyterhub")), "-f", str(CONFIG)], cwd=folder, env=env)
     return hub, daemon
 
 
-def stop(*processes: subprocess.Popen, grace: float = 0) -> None:
-    """End the processes: give them ``grace`` seconds in all to exit on their own, then
-    SIGTERM what is left, and SIGKILL what is left 30 seconds later.
+def stop(hub: subprocess.Popen, daemon: subprocess.Popen, grace: float = 0) -> None:
+    """End the hub and the git server: give the hub ``grace`` seconds to exit on its own,
+    then SIGTERM it; SIGTERM the git server's whole process group; SIGKILL whatever of
+    either is left 30 seconds later.
 
-    After Ctrl-C, the terminal has already sent SIGINT to every process of the classroom
-    (they share its process group), so the hub is stopping the students' servers: a
-    SIGTERM on top would start JupyterHub's shutdown a second time, and the two cancel
-    each other's tasks, which can leave students' servers running.
+    After Ctrl-C, the terminal has already sent SIGINT to the hub (it shares the terminal's
+    process group), so the hub is stopping the students' servers: a SIGTERM on top would
+    start JupyterHub's shutdown a second time, and the two cancel each other's tasks, which
+    can leave students' servers running.
     """
-    deadline = time.monotonic() + grace
-    for process in processes:
-        try:
-            process.wait(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            process.terminate()
-    for process in processes:
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    try:
+        hub.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        hub.terminate()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(daemon.pid, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (hub.poll() is None or _group_alive(daemon)):
+        time.sleep(0.1)
+    if hub.poll() is None:
+        hub.kill()
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(daemon.pid, signal.SIGKILL)
+    hub.wait()
+    daemon.wait()
+
+
+def _group_alive(leader: subprocess.Popen) -> bool:
+    """Whether any process of ``leader``'s process group is still running (``leader`` is
+    reaped first, so that it does not count once it has exited)."""
+    leader.poll()
+    try:
+        os.killpg(leader.pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def classroom(argv: list[str]) -> None:
