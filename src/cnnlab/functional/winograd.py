@@ -72,9 +72,9 @@ AUTO_MIN_WORK = 2**18
 """...and ``min(C, FN) * tiles`` (tiles: the batch's 2x2 output tiles) is at least this, so
 that for ``C = FN`` the transformed input ``V`` holds at least 2**22 (4 million) values.
 Measured on this project's 2-core machine (``benchmarks/auto_grid.py``, table in
-benchmarks/README.md), over three runs: in float32, Winograd was faster in every run from
+benchmarks/README.md), over four runs: in float32, Winograd was faster in every run from
 16 channels on 16,384 tiles, 32 on 8,192, 64 on 4,096 and 128 on 2,048; with fewer tiles it
-was slower in most runs (64 channels on 2,048 tiles: 0.93-1.10 of im2col's time); 8
+was slower in most runs (64 channels on 2,048 tiles: 0.91-1.10 of im2col's time); 8
 channels were even at best."""
 
 
@@ -148,9 +148,9 @@ if os.environ.get("CNNLAB_NUM_THREADS", "").strip() in ("1", "2"):
 _pool: ThreadPoolExecutor | None = None
 MIN_SPLIT = 1 << 19
 """Transforms that write fewer values than this run on one thread. Measured with
-``benchmarks/auto_grid.py`` in three runs: two threads took 1.02-2.6x the time of one at
+``benchmarks/auto_grid.py`` in four runs: two threads took 1.02-2.6x the time of one at
 262,144 values and below (the hand-over costs more than it saves), 0.81-1.01x at 524,288,
-and 0.64-0.94x from 1,048,576 up."""
+and 0.58-0.94x from 1,048,576 up."""
 
 
 def set_num_threads(n: int) -> int:
