@@ -130,12 +130,28 @@ def test_front_page_leads_to_the_introduction(browser, site_url):
     page.close()
 
 
-def test_the_chapter_page_is_light(visits):
-    size = visits[CHAPTER].page.evaluate(
+def chapter_pages() -> list[str]:
+    """Every chapter's page in the built site, from the chapter notebooks (known before the build)."""
+    return sorted(f"notebooks/{p.stem}.html" for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+OVER_BUDGET = {
+    "notebooks/02_images.html": "2.64 MB when measured: five photo figures saved as PNG (88-201 KB each); "
+                                "they need JPEG or a lower resolution",
+}
+
+
+@pytest.mark.parametrize("page", [
+    pytest.param(page, marks=pytest.mark.xfail(strict=True, reason=OVER_BUDGET[page])) if page in OVER_BUDGET else page
+    for page in chapter_pages()
+])
+def test_every_chapter_page_is_light(visits, page):
+    """A chapter page, with every resource it loads, stays under the book's 2.5 MB budget."""
+    size = visits[page].page.evaluate(
         """() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
                  .reduce((total, e) => total + e.decodedBodySize, 0)"""
     )
-    print(f"chapter page: {size:,} bytes with every resource it loaded")
+    print(f"{page}: {size:,} bytes with every resource it loaded")
     assert size < 2_500_000
 
 
