@@ -74,19 +74,22 @@ def quiet_jupyterlab() -> None:
     }, indent=1) + "\n")
 
 
+def apt_install(*packages: str, why: str) -> None:
+    """Install Debian ``packages`` with apt-get when running as root; otherwise exit with
+    ``why`` (what needs them and how to install them)."""
+    if not (shutil.which("apt-get") and os.geteuid() == 0):
+        sys.exit(why)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    run("apt-get", "update", "-qq", env=env)
+    run("apt-get", "install", "-y", "-qq", *packages, env=env)
+
+
 def ensure_chromium() -> None:
     """Install Debian's chromium package if no Chromium is on PATH."""
     if os.environ.get("CHROMIUM") or shutil.which("chromium"):
         return
-    if shutil.which("apt-get") and os.geteuid() == 0:
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        run("apt-get", "update", "-qq", env=env)
-        run("apt-get", "install", "-y", "-qq", "chromium", env=env)
-        return
-    sys.exit(
-        "The site test needs Chromium. Install Debian's package (sudo apt-get install chromium), "
-        "or set CHROMIUM=/path/to/chromium."
-    )
+    apt_install("chromium", why="The site test needs Chromium. Install Debian's package (sudo apt-get install "
+                "chromium), or set CHROMIUM=/path/to/chromium.")
 
 
 def ensure_proxy() -> None:
@@ -95,12 +98,8 @@ def ensure_proxy() -> None:
     if package.exists() and PROXY.endswith("@" + json.loads(package.read_text())["version"]):
         return
     if not shutil.which("npm"):
-        if shutil.which("apt-get") and os.geteuid() == 0:
-            env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-            run("apt-get", "update", "-qq", env=env)
-            run("apt-get", "install", "-y", "-qq", "nodejs", "npm", env=env)
-        else:
-            sys.exit("JupyterHub's proxy needs Node.js and npm: install them (sudo apt-get install nodejs npm).")
+        apt_install("nodejs", "npm", why="JupyterHub's proxy needs Node.js and npm: install them "
+                    "(sudo apt-get install nodejs npm).")
     run("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", VENV / "node", PROXY)
 
 
