@@ -4,18 +4,16 @@
 
 Times each step of the layer on its own (the batch-last copy and im2col, the three matrix
 products, the layout copies, col2im), the whole layer, and the layer on a batch of one image
-(whose time is almost all fixed Python overhead). Medians of 25 repeats.
+(whose time is almost all fixed Python overhead). Medians of 25 repeats, timed and run
+in the environment of ``bench_conv.py``.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 
-ENV = {"OPENBLAS_THREAD_TIMEOUT": "4", "MALLOC_MMAP_MAX_": "0"}
-if any(os.environ.get(k) != v for k, v in ENV.items()):
-    os.execve(sys.executable, [sys.executable, *sys.argv], os.environ | ENV)
+from bench_conv import medians  # restarts this script with bench_conv's environment
 
 import numpy as np  # noqa: E402
 
@@ -58,15 +56,6 @@ def steps(x: np.ndarray, layer: Conv2d) -> dict[str, float]:
     return times
 
 
-def median_ms(fn, repeats: int = 25) -> float:
-    times = []
-    for _ in range(repeats + 5):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times[5:])) * 1e3
-
-
 def main() -> None:
     print(f"load average at the start: {os.getloadavg()[0]:.2f}")
     for name, n, c, size, fn, k, pad in LAYERS:
@@ -75,8 +64,8 @@ def main() -> None:
             layer = Conv2d(c, fn, k, padding=pad, rng=0, dtype=dtype, algorithm="im2col")
             runs = [steps(x, layer) for _ in range(30)][5:]
             parts = {step: float(np.median([r[step] for r in runs])) * 1e3 for step in runs[0]}
-            whole = median_ms(lambda: layer.backward(layer(x)))
-            one = median_ms(lambda: layer.backward(layer(x[:1])), 45)
+            whole, one = (medians({"layer": lambda b=b: layer.backward(layer(b))}, 25)["layer"] * 1e3
+                          for b in (x, x[:1]))
             print(f"{name} {np.dtype(dtype).name}: layer fwd+bwd {whole:.2f} ms (batch of 1: {one:.2f} ms, "
                   f"the fixed Python overhead); steps sum to {sum(parts.values()):.2f}: "
                   + ", ".join(f"{step} {ms:.2f}" for step, ms in parts.items()), flush=True)
