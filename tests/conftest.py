@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from book_paths import HTML, ROOT
 from browser import chromium
 
-ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

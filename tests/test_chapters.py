@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+from book_paths import NOTEBOOKS, ROOT
+
 
 
 def cells(path: Path) -> list[dict]:
@@ -61,7 +62,7 @@ def exercise_labels(path: Path) -> list[str]:
 def test_the_teachers_course_plan_names_every_chapter_and_exercise():
     """book/teaching.md's course plan lists each chapter once, in order, with exactly its
     exercises, written as ranges such as 3.1–3.9."""
-    page = (NOTEBOOKS[0].parents[1] / "book" / "teaching.md").read_text()
+    page = (ROOT / "book" / "teaching.md").read_text()
     rows = [line for line in page.splitlines() if re.match(r"\| \d+ \| \{doc\}", line)]
     linked = [m for row in rows for m in re.findall(r"notebooks/(\d\d_\w+)`", row)]
     assert linked == [p.stem for p in NOTEBOOKS]

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from book_paths import ROOT
 from browser import is_citation_lint, launch, wait_until_serving
 
-ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "tools"))
 import classroom  # noqa: E402
 

@@ -18,14 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from book_paths import NOTEBOOKS, ROOT
 from browser import is_citation_lint, launch, wait_until_serving
 
-ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "book" / "tools"))
 import classroom  # noqa: E402
 import student_edition  # noqa: E402
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 
 @pytest.fixture(scope="module")

@@ -15,15 +15,13 @@ drives it and never downloads a browser.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from book_paths import HTML, NOTEBOOKS
 from cnnlab import glossary
 
-ROOT = Path(__file__).resolve().parents[1]
-HTML = ROOT / "_build" / "html"
 CHAPTER = "notebooks/03_convolution.html"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice", "experimental"]
 
@@ -132,7 +130,7 @@ def test_front_page_leads_to_the_introduction(browser, site_url):
 
 def chapter_pages() -> list[str]:
     """Every chapter's page in the built site, from the chapter notebooks (known before the build)."""
-    return sorted(f"notebooks/{p.stem}.html" for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    return [f"notebooks/{p.stem}.html" for p in NOTEBOOKS]
 
 
 OVER_BUDGET = {

@@ -10,11 +10,11 @@ import re
 import subprocess
 import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from book_paths import ROOT
+
 OUT = ROOT / "_build" / "student"
 
 
