@@ -24,6 +24,16 @@ def test_a_wrong_backward_fails():
     result = gradcheck(np.sin, x, lambda g: g * np.cos(x) * 1.01)
     assert not result.passed and result.errors["x"] > 1e-3
     assert "FAILED" in str(result)
+    assert result.shown("x") == "5.0e-03"  # ||0.01 a|| / (||1.01 a|| + ||a||) = 0.01 / 2.01
+
+
+def test_rounding_level_errors_print_as_a_bound():
+    """Below 1e-8 the digits depend on the BLAS kernel: the printout shows the bound only."""
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    result = gradcheck(np.sin, x, lambda g: g * np.cos(x))
+    assert 0 < result.errors["x"] < 1e-8
+    assert result.shown("x") == "< 1e-08"
+    assert str(result) == "         x: relative error < 1e-08\npassed (tolerance 1e-07)"
 
 
 def test_layer_reports_every_parameter():
