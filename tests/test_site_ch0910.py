@@ -52,7 +52,7 @@ def test_chapter10_progress_bar_reads_without_a_kernel(chapter10):
     assert note.count() == 1
     assert "Progress bar: 12 epochs" in note.inner_text()
     body = chapter10.locator("main").inner_text()
-    assert "final test accuracy: 0.986" in body
+    assert "final test accuracy: 0.975" in body
     assert "import torch" in body            # the PyTorch version, shown as text
 
 
