@@ -3,7 +3,7 @@
     python3 dev.py book      build the book into _build/html
     python3 dev.py test      run every test (unit tests, notebooks, the site in Chromium)
     python3 dev.py lab       open the notebooks in JupyterLab
-    python3 dev.py refresh   re-execute the notebooks and store their new outputs
+    python3 dev.py refresh   re-execute the notebooks, store their outputs, check them under other BLAS kernels
     python3 dev.py student   build the student edition (no solutions) into _build/student
     python3 dev.py classroom --students alice,bob   a JupyterHub for a class on this machine
     python3 dev.py link --hub URL --repo URL --chapter 3   a chapter's nbgitpuller link
@@ -126,6 +126,8 @@ def lab(args: list[str]) -> None:
 
 
 def refresh(args: list[str]) -> None:
+    """Re-execute the notebooks and store their outputs, then check that those outputs also
+    hold under the other BLAS kernels that ``dev.py test`` tries (``tests/portability.py``)."""
     notebooks = args or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb"))
     run(
         BIN / "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
@@ -135,6 +137,10 @@ def refresh(args: list[str]) -> None:
         "--ExecutePreprocessor.store_widget_state=False",
         *notebooks,
     )
+    check = subprocess.run([str(BIN / "python"), "tests/portability.py", *notebooks], cwd=ROOT)
+    if check.returncode:
+        sys.exit("The outputs are stored, but `dev.py test` will fail on other processors until those "
+                 "cells print only the digits that every BLAS kernel gives.")
 
 
 def student(args: list[str]) -> None:

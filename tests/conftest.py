@@ -16,7 +16,13 @@ import pytest
 
 from book_paths import HTML, ROOT
 from browser import chromium
+from portability import plan
 
+
+def pytest_report_header(config) -> list[str]:
+    """Under which BLAS kernels ``test_portability.py`` re-runs the notebooks, and why not the others."""
+    return [f"OpenBLAS kernel {kernel}: " + ("notebooks re-run under it" if reason is None else f"not used: {reason}")
+            for kernel, reason in plan().items()]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):

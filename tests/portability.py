@@ -1,0 +1,105 @@
+"""Strict nbval under other BLAS kernels than this processor's own.
+
+numpy's OpenBLAS picks a kernel for the processor it runs on (SkylakeX on an Intel Xeon with
+AVX-512, Haswell on most AMD and older Intel machines, ...), and the kernels add the terms of
+a matrix product in different orders. A stored output that prints digits which depend on
+that order passes on the machine that wrote it and fails on the next. ``OPENBLAS_CORETYPE``
+makes OpenBLAS run another processor's kernel (one that this CPU can execute), so the checks
+here re-run strict nbval on the notebooks with two such kernels.
+
+Figures are not drawn in these runs (an IPython profile sets ``figure_formats`` to nothing):
+nbval does not compare their PNGs, the ``<Figure ...>`` text it does compare is unchanged,
+and drawing is about a fifth of the notebooks' time.
+
+As a script, ``python tests/portability.py [notebook ...]`` checks the given notebooks (all
+of them by default); ``dev.py refresh`` runs it after writing new outputs.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from book_paths import NOTEBOOKS, ROOT  # noqa: E402
+
+CANDIDATES = ("Haswell", "SkylakeX", "Sandybridge", "Nehalem")
+"""OpenBLAS's x86-64 kernels, in the order tried; the first two that this CPU can run and
+that are not its own are the ones tested (two of AVX2, AVX-512, AVX and SSE4.2 machines)."""
+WANTED = 2
+
+
+def openblas_kernel(coretype: str | None) -> str | None:
+    """The kernel numpy's OpenBLAS runs with ``OPENBLAS_CORETYPE=coretype`` (``None``: its own
+    choice), or ``None`` when numpy does not use OpenBLAS (Accelerate, MKL)."""
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+    if coretype:
+        env["OPENBLAS_CORETYPE"] = coretype
+    probe = ("import json, numpy; from threadpoolctl import threadpool_info; "
+             "print(json.dumps([i.get('architecture') for i in threadpool_info() if i['internal_api'] == 'openblas']))")
+    found = json.loads(subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
+                                      text=True, check=True).stdout)
+    return found[0] if found else None
+
+
+@functools.cache
+def plan() -> dict[str, str | None]:
+    """Each candidate kernel with ``None`` (test it) or the reason it is not tested."""
+    native = openblas_kernel(None)
+    if native is None:
+        return {k: "numpy here does not use OpenBLAS, so OPENBLAS_CORETYPE cannot change its kernel"
+                for k in CANDIDATES}
+    reasons: dict[str, str | None] = {}
+    for kernel in CANDIDATES:
+        runs = openblas_kernel(kernel)
+        if kernel == native:
+            reasons[kernel] = f"{kernel} is this CPU's own kernel, which the notebooks' nbval run tests"
+        elif runs != kernel:
+            reasons[kernel] = f"this CPU cannot run OpenBLAS's {kernel} kernel (asked for it, OpenBLAS ran {runs})"
+        elif list(reasons.values()).count(None) >= WANTED:
+            reasons[kernel] = f"{WANTED} other kernels are tested already"
+        else:
+            reasons[kernel] = None
+    return reasons
+
+
+def nbval(kernel: str, notebooks: list[Path]) -> subprocess.CompletedProcess:
+    """Strict nbval on ``notebooks`` with OpenBLAS's ``kernel``, figures not drawn."""
+    with tempfile.TemporaryDirectory() as ipython:
+        profile = Path(ipython) / "profile_default"
+        profile.mkdir()
+        (profile / "ipython_kernel_config.py").write_text("c.InlineBackend.figure_formats = set()\n")
+        env = os.environ | {"OPENBLAS_CORETYPE": kernel, "IPYTHONDIR": ipython}
+        return subprocess.run(
+            [sys.executable, "-m", "pytest", "-o", "addopts=", "--nbval", "-p", "no:cacheprovider", "-q",
+             *map(str, notebooks)],
+            cwd=ROOT, env=env, capture_output=True, text=True,
+        )
+
+
+def main(paths: list[str]) -> int:
+    notebooks = [Path(p).resolve() for p in paths] or NOTEBOOKS
+    failed = []
+    for kernel, reason in plan().items():
+        if reason:
+            print(f"{kernel}: not tested: {reason}")
+            continue
+        result = nbval(kernel, notebooks)
+        print(f"{kernel}: {result.stdout.strip().splitlines()[-1]}")
+        if result.returncode:
+            print(result.stdout[-6000:])
+            failed.append(kernel)
+    if failed:
+        print(f"\nStored outputs differ under OpenBLAS's {' and '.join(failed)} kernel: they print digits "
+              "that depend on the order of the sums. Print such a value as a bound (\"below 1e-12\") or at "
+              "the digits that hold, then refresh again.")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
