@@ -29,17 +29,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from book_paths import NOTEBOOKS, ROOT  # noqa: E402
 
 CANDIDATES = ("Haswell", "SkylakeX", "Sandybridge", "Nehalem")
-"""OpenBLAS's x86-64 kernels, in the order tried; the first two that this CPU can run and
-that are not its own are the ones tested (two of AVX2, AVX-512, AVX and SSE4.2 machines)."""
+"""OpenBLAS's x86-64 kernels (for AVX2, AVX-512, AVX and SSE4.2 machines), in the order
+tried: the first two that this CPU can run, other than the one this run uses, are tested."""
 WANTED = 2
 
 
 def openblas_kernel(coretype: str | None) -> str | None:
-    """The kernel numpy's OpenBLAS runs with ``OPENBLAS_CORETYPE=coretype`` (``None``: its own
-    choice), or ``None`` when numpy does not use OpenBLAS (Accelerate, MKL)."""
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
-    if coretype:
-        env["OPENBLAS_CORETYPE"] = coretype
+    """The kernel numpy's OpenBLAS runs with ``OPENBLAS_CORETYPE=coretype`` (``None``: this
+    run's own, the CPU's choice unless the environment sets one), or ``None`` when numpy does
+    not use OpenBLAS (Accelerate, MKL)."""
+    env = os.environ | ({"OPENBLAS_CORETYPE": coretype} if coretype else {})
     probe = ("import json, numpy; from threadpoolctl import threadpool_info; "
              "print(json.dumps([i.get('architecture') for i in threadpool_info() if i['internal_api'] == 'openblas']))")
     found = json.loads(subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
@@ -58,7 +57,7 @@ def plan() -> dict[str, str | None]:
     for kernel in CANDIDATES:
         runs = openblas_kernel(kernel)
         if kernel == native:
-            reasons[kernel] = f"{kernel} is this CPU's own kernel, which the notebooks' nbval run tests"
+            reasons[kernel] = f"{kernel} is the kernel of this run, which the notebooks' own nbval run tests"
         elif runs != kernel:
             reasons[kernel] = f"this CPU cannot run OpenBLAS's {kernel} kernel (asked for it, OpenBLAS ran {runs})"
         elif list(reasons.values()).count(None) >= WANTED:
