@@ -4,10 +4,13 @@ wrong ones; and the page's script gives the same verdict as Python on a grid of 
 from __future__ import annotations
 
 import io
+import random
 from contextlib import redirect_stdout
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cnnlab import exercise as E
 from browser import chromium
@@ -20,10 +23,11 @@ def printed(ex: E.Exercise, *answers, **named) -> str:
     return out.getvalue()
 
 
-FOUR = E.number(4, hint="Use the patch x[1:4, 0:3].", wrong={1: "That is y[0, 0]."})
+FOUR = E.number(4, hint="Use the patch x[1:4, 0:3].", wrong=[(1, "That is y[0, 0].")])
 
 
-@pytest.mark.parametrize("answer", [4, 4.0, np.int64(4), np.float32(4), np.array(4), "4", " 4.0 ", "+4", "8/2", [4]])
+@pytest.mark.parametrize("answer", [4, 4.0, np.int64(4), np.float32(4), np.array(4), "4", " 4.0 ", "+4", "8/2", [4],
+                                    "４", "4x4", "4 × 4", "\u00a04\u3000"])
 def test_a_number_in_any_equivalent_form_is_correct(answer):
     assert FOUR.verdict(answer) == (True, "Correct.")
 
@@ -34,6 +38,11 @@ def test_a_number_in_any_equivalent_form_is_correct(answer):
     (1, "Not yet. That is y[0, 0]."),
     (5, "Not yet. Use the patch x[1:4, 0:3]."),
     (4.01, "Not yet. Use the patch x[1:4, 0:3]."),
+    (3.9999, "Not yet. Use the patch x[1:4, 0:3]."),  # a count is exact
+    ("4x5", '"4x5" is two numbers; the answer is one number (for a square, its side).'),
+    ("1e999", E.parts.NOT_FINITE),
+    (float("nan"), E.parts.NOT_FINITE),
+    ("", E.EMPTY_MESSAGE),
     ("four", '"four" is not a number. Write digits, e.g. 12, -0.5 or 1/9.'),
     (True, "True is a truth value; the answer is one number."),
     (np.array([4, 5]), "The answer is one number; you gave an array of shape (2,)."),
@@ -47,8 +56,15 @@ def test_float_answers_are_checked_with_a_tolerance():
     third = E.number(1 / 9, tol=1e-3)
     assert third.verdict(0.111)[0] and third.verdict("1/9")[0] and third.verdict("0.1111")[0]
     assert not third.verdict(0.11)[0]
-    assert E.number(529_984).verdict("529,984")[0]
+    for grouped in ("529,984", "529 984", "529_984", "529\u202f984"):
+        assert E.number(529_984).verdict(grouped)[0], grouped
     assert not E.number(529_984).verdict(529_985)[0]
+    assert not E.number(9_043_200).verdict(9_043_191)[0]  # counts are exact, however large
+    share = E.number(0.951, tol=1e-3, units={"%": 0.01})
+    assert share.verdict("95.1%")[0] and share.verdict("95.1 %")[0] and share.verdict("0.951")[0]
+    assert not share.verdict("95.1")[0]
+    size = E.number(12.845056, tol=0.01, units={"MB": 1, "bytes": 1e-6})
+    assert size.verdict("12.8 MB")[0] and size.verdict("12,845,056 bytes")[0] and size.verdict("12.8mb")[0]
 
 
 @pytest.mark.parametrize("answer", [(24, 24), [24, 24], np.array([24, 24]), "24x24", "(24, 24)", "24 × 24", "[24,24]"])
@@ -56,11 +72,28 @@ def test_a_shape_in_any_form(answer):
     assert E.numbers((24, 24)).verdict(answer) == (True, "Correct.")
 
 
-def test_a_wrong_shape_says_how_many_numbers():
-    part = E.numbers((3, 24, 24), wrong={(24, 24, 3): "Channels come first in PyTorch's layout."})
-    assert part.verdict((24, 24)) == (False, "The answer has 3 numbers; you gave 2.")
+def test_a_wrong_shape_gets_its_hint_without_giving_the_length_away():
+    part = E.numbers((3, 24, 24), hint="Padding 0.", wrong=[((24, 24, 3), "Channels come first in PyTorch's layout."),
+                                                            ((24, 24), "And the channels?")])
+    assert part.verdict((24, 24)) == (False, "Not yet. And the channels?")  # a hint of another length is reached
+    assert part.verdict((24,)) == (False, "Not yet. You gave 1 number. Padding 0.")
     assert part.verdict("24, 24, 3") == (False, "Not yet. Channels come first in PyTorch's layout.")
-    assert part.verdict(np.zeros((2, 2))) == (False, "The answer is 3 numbers, e.g. a tuple; you gave an array of shape (2, 2).")
+    assert part.verdict(np.zeros((2, 2))) == (False, "The answer is a tuple of numbers; you gave an array of shape (2, 2).")
+    shape = E.numbers((16, 15, 15), channels="CHW")
+    assert shape.verdict("15x15x16") == (False, f"Not yet. {E.CHANNELS_FIRST}")
+    assert E.numbers((8, 16, 15, 15), channels="NCHW").verdict((8, 15, 15, 16)) == (False, f"Not yet. {E.CHANNELS_FIRST}")
+
+
+def test_thousands_in_lists_sets_and_equivalent_shapes():
+    counts = E.numbers((462_422_016, 115_605_504))
+    for answer in ["462,422,016, 115,605,504", "462 422 016, 115 605 504", "462422016 115605504", "(462_422_016, 115_605_504)"]:
+        assert counts.verdict(answer) == (True, "Correct."), answer
+    assert not counts.verdict((462_421_600, 115_605_400))[0]
+    assert E.numbers((128, 128)).verdict("(128,128)")[0]
+    positions = E.numbers((2, 5, 8), unordered=True)
+    assert positions.verdict("8, 5, 2")[0] and not positions.verdict("8, 5, 3")[0]
+    bias = E.numbers((32,), also=[(32, 1, 1)])
+    assert bias.verdict("32")[0] and bias.verdict(32)[0] and bias.verdict("(32, 1, 1)")[0] and bias.verdict("(32,)")[0]
 
 
 def test_matrices_by_rows_in_text_or_as_arrays():
@@ -81,11 +114,15 @@ def test_names_in_any_order_and_case():
     assert part.verdict({"edge", "identity", "sobel x"})[1].startswith("Not yet. 2 right, 1 wrong, 0 missing.")
     assert part.verdict({"sobel"}) == (False, '"sobel" is not one of the names: identity, edge, sobel x.')
     assert part.verdict(7) == (False, "Give a set of names, e.g. {'identity'}; you gave a int.")
+    assert part.verdict(" ") == (False, "Choose the names first: tick every one that belongs.")
 
 
 def test_multiple_choice_by_text_or_letter():
-    part = E.choice("invariance", ["equivariance", "invariance"], wrong={"equivariance": "What moved with the input?"})
-    assert part.verdict("invariance")[0] and part.verdict("B")[0] and part.verdict(" Invariance ")[0]
+    part = E.choice("invariance", ["equivariance", "invariance"], wrong=[("equivariance", "What moved with the input?")])
+    for answer in ["invariance", "B", " Invariance ", "(b)", "b)", "b.", "(B)"]:
+        assert part.verdict(answer) == (True, "Correct."), answer
+    assert part.verdict("") == (False, "Choose one of the options first.")
+    assert part.verdict("(b") == (False, '"(b" is not one of the options: equivariance, invariance.')
     assert part.verdict("a") == (False, "Not yet. What moved with the input?")
     assert part.verdict("c") == (False, '"c" is not one of the options: equivariance, invariance.')
 
@@ -109,7 +146,7 @@ def test_check_prints_one_line():
     ex = E.Exercise("3.2", a=E.number(24), b=E.numbers((24, 24)))
     assert printed(ex, None, None) == "Write your answers in place of None, then run the cell again.\n"
     assert printed(ex, 24, "24x24") == "Correct.\n"
-    assert printed(ex, a=24, b=(24,)) == "(a) correct | (b) The answer has 2 numbers; you gave 1.\n"
+    assert printed(ex, a=24, b=(24,)) == "(a) correct | (b) Not yet. You gave 1 number.\n"
     assert printed(E.Exercise("3.1", FOUR), 5) == "Not yet. Use the patch x[1:4, 0:3].\n"
     with pytest.raises(TypeError, match="Exercise 3.2 has parts"):
         ex.check(c=1)
@@ -123,6 +160,16 @@ def test_check_prints_one_line():
     (lambda: E.choice("c", ["a", "b"]), "not among the options"),
     (lambda: E.kernel((3, 3), STROKES, [("lying", "~", "white", "")]), "op of"),
     (lambda: E.Exercise("1"), "Exercise\\(label, part\\)"),
+    (lambda: E.number(10, wrong={9: "Add 1."}), "not a dict"),
+    (lambda: E.number(10, wrong=[(9, "Add 1."), (9.0, "Count the padding.")]), "Merge them"),
+    (lambda: E.number(2.3026, tol=2e-3, wrong=[(2.3, "Rounded.")]), "judged right"),
+    (lambda: E.numbers((1, 2), wrong=[((2, 1), "Swapped.")], unordered=True), "judged right"),
+    (lambda: E.names(["a"], ["a", "b"], wrong=[(["c"], "No.")]), "not among the options"),
+    (lambda: E.choice("a", ["a", "b"], wrong=[("c", "No.")]), "not among the options"),
+    (lambda: E.numbers((16, 5, 5), channels="NCHW"), "channels is"),
+    (lambda: E.kernel((5, 5), {"small": np.ones((3, 3))}, []), "smaller than"),
+    (lambda: E.Exercise("7.3", E.number(6), accepts=["6×6", "6 by 6"]), "refuses '6 by 6'"),
+    (lambda: E.Exercise("7.3", a=E.number(6), accepts={"b": ["6"]}), "accepts names"),
 ])
 def test_authoring_mistakes_are_caught(build, match):
     with pytest.raises((ValueError, TypeError), match=match):
@@ -140,17 +187,80 @@ def test_the_checker_is_small_deterministic_and_offline():
 GRID = {
     "number": (FOUR, ["4", "4.0", " +4 ", "8/2", "1", "5", "four", "", "4e0", "−4", "4,000", "1/0", "3.9999999"]),
     "tolerant": (E.number(1 / 9, tol=1e-3, hint="About 0.111."), ["0.111", "1/9", "0.11", ".1111", "0.112"]),
-    "numbers": (E.numbers((24, 24), wrong={(26, 26): "That is after one layer."}),
-                ["24x24", "(24, 24)", "[24,24]", "24 × 24", "26, 26", "24", "24 24 1", "a x b", "24x25"]),
+    "numbers": (E.numbers((24, 24), wrong=[((26, 26), "That is after one layer."), ((22,), "Two numbers.")]),
+                ["24x24", "(24, 24)", "[24,24]", "24 × 24", "26, 26", "24", "24 24 1", "a x b", "24x25", "22", "２４x２４"]),
+    "counts": (E.numbers((462_422_016, 115_605_504), hint="Multiply."),
+               ["462,422,016, 115,605,504", "462 422 016 115 605 504", "462,422,016", "1,000, 2", "1e999, 2"]),
+    "set": (E.numbers((2, 5, 8), unordered=True), ["8, 5, 2", "2 5 8", "8, 5"]),
+    "shape": (E.numbers((16, 15, 15), channels="CHW", also=[(16, 15, 15, 1)]),
+              ["(16, 15, 15)", "15x15x16", "16x15x15x1", "15 15"]),
+    "units": (E.number(0.951, tol=1e-3, units={"%": 0.01}), ["95.1%", "95.1 %", "0.951", "95.1", "%", "1e999%"]),
+    "square": (E.number(6, wrong=[(7, "No rounding here.")]), ["6x6", "6 × 6", "7x7", "6x7", "6x6x6", "６"]),
     "matrix": (E.matrix([[0, 2], [2, 0]], hint="Slide two cells."),
                ["0 2\n2 0", "0,2;2,0", "[[0, 2], [2, 0]]", "0 2 / 2 0", "0 2\n2 1", "0 2 2 0", "0 2\n2", "zero", "0 2\n2 0\n"]),
     "names": (E.names(["edge", "identity"], ["identity", "edge", "sobel x"], hint="Turn them."),
               ["identity, edge", "Edge,IDENTITY", "edge", "edge, identity, sobel x", "sobel", "{'edge', 'identity'}", "edge, edge"]),
-    "choice": (E.choice("invariance", ["equivariance", "invariance"], wrong={"equivariance": "What moved?"}),
-               ["invariance", "b", "A", "equivariance", "c", "Invariance"]),
+    "choice": (E.choice("invariance", ["equivariance", "invariance"], wrong=[("equivariance", "What moved?")]),
+               ["invariance", "b", "A", "equivariance", "c", "Invariance", "(b)", "b)", "(b", " ", "B."]),
     "kernel": (DESIGN, ["-1 -1 -1\n2 2 2\n-1 -1 -1", "1 0 0\n0 1 0\n0 0 1", "0 0 0\n1 1 1\n0 0 0", "1 1 1", "0.5 0.5\n1 1",
-                        "-1/3 -1/3 -1/3\n2/3 2/3 2/3\n-1/3 -1/3 -1/3"]),
+                        "-1/3 -1/3 -1/3\n2/3 2/3 2/3\n-1/3 -1/3 -1/3", "1e300 0 0\n0 0 0\n0 0 1e300",
+                        "nan 0 0\n0 0 0\n0 0 0"]),
 }
+
+
+# -- garbage in: a clear message out, never a traceback ----------------------------------------
+
+TRICKY = "0123456789０１２３٣.,;:/ -−+eExX×*()[]{}'\"%_\n\t\u00a0\u202f\u3000abcABé∞İΣ"
+ODD_VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(), st.text(alphabet=TRICKY, max_size=40), st.binary(max_size=8),
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=5),
+    st.lists(st.lists(st.integers(-3, 3), max_size=4), max_size=4),  # ragged and empty rows
+    st.just(np.zeros((0, 4))), st.just(np.zeros((0, 2))), st.just(np.array(3.0)), st.just(np.ones((2, 3, 4))),
+    st.just(np.full((3, 3), 1e300)), st.just(np.full((3, 3), np.nan)), st.just(np.ones((300, 300))),
+    st.sets(st.sampled_from(["edge", "identity", "Edge", "nope"])), st.dictionaries(st.text(max_size=2), st.integers()),
+)
+
+
+def every_kind() -> dict:
+    """One part of every kind, with the features that take other code paths."""
+    return {k: part for k, (part, _) in GRID.items()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(answer=ODD_VALUES)
+def test_no_answer_of_any_type_crashes_a_part(answer):
+    for kind, part in every_kind().items():
+        ok, message = part.verdict(answer)
+        assert isinstance(ok, bool) and isinstance(message, str) and message, (kind, answer)
+
+
+def random_texts(n: int, seed: int = 0) -> list[str]:
+    """Text a student might type, and text nobody would: digits of other scripts, separators,
+    brackets, signs, units, letters, spaces of every width, in random order and length."""
+    rng = random.Random(seed)
+    words = ["6x6", "1/9", "1,000", "16 448", "(b)", "edge", "identity", "95.1%", "1e999", "-0", ".5", "24 × 24",
+             "[[0, 2], [2, 0]]", "0 2\n2 0", "2,3", "(32, 1, 1)", "b)", "MB", "NaN", "inf"]
+    texts = []
+    for _ in range(n):
+        if rng.random() < 0.5:
+            texts.append("".join(rng.choice(TRICKY) for _ in range(rng.randint(0, 12))))
+        else:
+            texts.append(rng.choice([" ", ", ", "\n", "x", ""]).join(rng.choice(words) for _ in range(rng.randint(1, 3))))
+    return texts
+
+
+def test_the_page_and_python_agree_on_random_text(tmp_path):
+    page = tmp_path / "random.html"
+    page.write_text("<!doctype html><html><body>" + E.Exercise("0.1", FOUR)._repr_html_() + "</body></html>")
+    texts = random_texts(400)
+    with chromium() as context:
+        tab = context.new_page()
+        tab.goto(page.as_uri())
+        for kind, part in every_kind().items():
+            js = tab.evaluate("([spec, texts]) => texts.map(t => window.cnnlabExercise.verdict(spec, t))", [part.spec(), texts])
+            for text, got in zip(texts, js):
+                assert tuple(got) == part.verdict(text), (kind, text)
 
 
 def test_the_page_and_python_agree_on_every_answer(tmp_path):
@@ -191,3 +301,45 @@ def test_the_form_checks_typed_and_ticked_answers(tmp_path):
         form.get_by_label("identity").press("Space")
         form.locator("button", has_text="Check (b)").click()
         assert form.locator(".cnnlab-ex-verdict").nth(1).inner_text() == "Correct."
+
+
+def test_the_keys_are_the_same_everywhere_and_an_edit_clears_the_verdict(tmp_path):
+    """Enter checks in a one-line box, on a tick box and on a radio button; in a box of several
+    rows Enter starts a row, Ctrl+Enter checks, and the form says so. A verdict never stays
+    beside an answer it was not given for."""
+    ex = E.Exercise("3.5", a=FOUR, b=E.matrix([[0, 2], [2, 0]]), c=E.choice("b", ["a", "b"]),
+                    d=E.names(["edge"], ["edge", "identity"]))
+    page = tmp_path / "keys.html"
+    page.write_text("<!doctype html><html><body>" + ex._repr_html_() + "</body></html>")
+    with chromium() as context:
+        tab = context.new_page()
+        tab.goto(page.as_uri())
+        form = tab.locator(".cnnlab-ex")
+        verdicts = form.locator(".cnnlab-ex-verdict")
+        field = form.locator("input[type=text]")
+        field.fill("4")
+        field.press("Enter")
+        assert verdicts.nth(0).inner_text() == "Correct."
+        field.press("9")
+        assert verdicts.nth(0).inner_text() == ""
+        box = form.locator("textarea")
+        assert "Ctrl+Enter checks" in form.inner_text()
+        box.fill("0 2")
+        box.press("Enter")
+        box.type("2 0")
+        assert box.input_value() == "0 2\n2 0" and verdicts.nth(1).inner_text() == ""
+        box.press("Control+Enter")
+        assert verdicts.nth(1).inner_text() == "Correct."
+        radio = form.get_by_label("a", exact=True)
+        radio.press("Enter")
+        assert verdicts.nth(2).inner_text() == "Choose one of the options first."
+        form.get_by_label("b", exact=True).check()
+        assert verdicts.nth(2).inner_text() == ""
+        form.get_by_label("b", exact=True).press("Enter")
+        assert verdicts.nth(2).inner_text() == "Correct."
+        tick = form.get_by_label("identity")
+        tick.press("Enter")
+        assert verdicts.nth(3).inner_text() == "Choose the names first: tick every one that belongs."
+        tick.check()
+        tick.press("Enter")
+        assert verdicts.nth(3).inner_text() == "Not yet. 0 right, 1 wrong, 1 missing."
