@@ -25,6 +25,12 @@ FLAGS = [
 ]
 
 
+# For JupyterLab after "Run All Cells": every code cell has run, its prompt showing a number,
+# not [*] or [ ]. A checker cell's source is folded away (jupyter.source_hidden), and the
+# placeholder that stands for it has an empty prompt of its own, which is not looked at.
+RAN_ALL = ("[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt:not(.jp-Placeholder-prompt)')]"
+           ".every(p => /\\[\\d+\\]/.test(p.textContent))")
+
 BIBTEX_KEYS = set(re.findall(r"^@\w+\{([^,]+),", (Path(__file__).resolve().parents[1] / "book" / "references.bib").read_text(), re.M))
 
 

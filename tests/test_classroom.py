@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from book_paths import ROOT
-from browser import is_citation_lint, launch, wait_until_serving
+from browser import RAN_ALL, is_citation_lint, launch, wait_until_serving
 
 sys.path.insert(0, str(ROOT / "book" / "tools"))
 import classroom  # noqa: E402
@@ -145,10 +145,7 @@ def test_two_students_pull_and_run_chapter_3(hub, hub_browser):
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     for name, page in pages.items():
-        page.wait_for_function(
-            "[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].every(p => /\\[\\d+\\]/.test(p.textContent))",
-            timeout=120_000,
-        )
+        page.wait_for_function(RAN_ALL, timeout=120_000)
         errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
         assert errors.count() == 0, errors.first.inner_text()
         assert page.locator(".jp-Notification-Toast, .Toastify__toast").count() == 0, "a pop-up covers the notebook"

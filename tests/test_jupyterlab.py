@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from book_paths import NOTEBOOKS, ROOT
-from browser import is_citation_lint, launch, wait_until_serving
+from browser import RAN_ALL, is_citation_lint, launch, wait_until_serving
 
 sys.path.insert(0, str(ROOT / "book" / "tools"))
 import classroom  # noqa: E402
@@ -245,10 +245,7 @@ def test_chapter_runs_live_in_jupyterlab(lab_url, lab_browser, notebook):
     page.wait_for_function(
         "[...document.querySelectorAll('.cnnlab-w')].every(w => w.hasAttribute('data-ready'))", timeout=180_000
     )
-    page.wait_for_function(  # every code cell has run: its prompt shows a number, not [*] or [ ]
-        "[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].every(p => /\\[\\d+\\]/.test(p.textContent))",
-        timeout=180_000,
-    )
+    page.wait_for_function(RAN_ALL, timeout=180_000)
     errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
     assert errors.count() == 0, errors.first.inner_text()
     assert page.get_by_text("Citation Not Found").count() == 0
