@@ -125,6 +125,10 @@ def test_multiple_choice_by_text_or_letter():
     assert part.verdict("(b") == (False, '"(b" is not one of the options: equivariance, invariance.')
     assert part.verdict("a") == (False, "Not yet. What moved with the input?")
     assert part.verdict("c") == (False, '"c" is not one of the options: equivariance, invariance.')
+    layer = E.choice("Linear(784, 10)", ["Flatten()", "Linear(784, 10)"])
+    for answer in ["linear(784,10)", "Linear( 784, 10 )", "LINEAR(784,\t10)"]:
+        assert layer.verdict(answer) == (True, "Correct."), answer
+    assert layer.verdict("Linear(78, 410)")[0] is False
 
 
 STROKES = {"lying": np.pad(np.ones((1, 5)), 2), "upright": np.pad(np.ones((5, 1)), 2), "white": np.ones((7, 7))}
@@ -157,6 +161,7 @@ def test_check_prints_one_line():
     (lambda: E.matrix([1, 2]), "must be 2D"),
     (lambda: E.names(["a"], ["b"]), "not among the options"),
     (lambda: E.names(["a,b"], ["a,b"]), "contains a comma"),
+    (lambda: E.names(["salt and pepper"], ["salt and pepper"]), "the word 'and'"),
     (lambda: E.choice("c", ["a", "b"]), "not among the options"),
     (lambda: E.kernel((3, 3), STROKES, [("lying", "~", "white", "")]), "op of"),
     (lambda: E.Exercise("1"), "Exercise\\(label, part\\)"),
@@ -188,20 +193,27 @@ GRID = {
     "number": (FOUR, ["4", "4.0", " +4 ", "8/2", "1", "5", "four", "", "4e0", "−4", "4,000", "1/0", "3.9999999"]),
     "tolerant": (E.number(1 / 9, tol=1e-3, hint="About 0.111."), ["0.111", "1/9", "0.11", ".1111", "0.112"]),
     "numbers": (E.numbers((24, 24), wrong=[((26, 26), "That is after one layer."), ((22,), "Two numbers.")]),
-                ["24x24", "(24, 24)", "[24,24]", "24 × 24", "26, 26", "24", "24 24 1", "a x b", "24x25", "22", "２４x２４"]),
+                ["24x24", "(24, 24)", "[24,24]", "24 × 24", "26, 26", "24", "24 24 1", "a x b", "24x25", "22", "２４x２４",
+                 "24 and 24", "24, and 24", "()", "[ ]", "24 sand 24"]),
     "counts": (E.numbers((462_422_016, 115_605_504), hint="Multiply."),
                ["462,422,016, 115,605,504", "462 422 016 115 605 504", "462,422,016", "1,000, 2", "1e999, 2"]),
-    "set": (E.numbers((2, 5, 8), unordered=True), ["8, 5, 2", "2 5 8", "8, 5"]),
+    "set": (E.numbers((2, 5, 8), unordered=True, wrong=[((), "No position?")]),
+            ["8, 5, 2", "2 5 8", "8, 5", "2, 5 and 8", "()", "462,422,016 and 115,605,504"]),
     "shape": (E.numbers((16, 15, 15), channels="CHW", also=[(16, 15, 15, 1)]),
               ["(16, 15, 15)", "15x15x16", "16x15x15x1", "15 15"]),
     "units": (E.number(0.951, tol=1e-3, units={"%": 0.01}), ["95.1%", "95.1 %", "0.951", "95.1", "%", "1e999%"]),
+    "bytes": (E.number(786_432, units={"bytes": 1, "B": 1, "kB": 1e3, "MB": 1e6}),
+              ["786,432 bytes", "MB", "786.432 kB", "0.786432 MB", "786432B", "12.8 GB", "786 kB", "1e999 kB",
+               "1e300 MB", "0.000786432 GB", "1.001 MB"]),
+    "sentences": (E.choice("It has biases.", ["It has biases.", "It has none."]), ["c", "it has biases.", "(a)", "none"]),
     "square": (E.number(6, wrong=[(7, "No rounding here.")]), ["6x6", "6 × 6", "7x7", "6x7", "6x6x6", "６"]),
     "matrix": (E.matrix([[0, 2], [2, 0]], hint="Slide two cells."),
                ["0 2\n2 0", "0,2;2,0", "[[0, 2], [2, 0]]", "0 2 / 2 0", "0 2\n2 1", "0 2 2 0", "0 2\n2", "zero", "0 2\n2 0\n"]),
     "names": (E.names(["edge", "identity"], ["identity", "edge", "sobel x"], hint="Turn them."),
-              ["identity, edge", "Edge,IDENTITY", "edge", "edge, identity, sobel x", "sobel", "{'edge', 'identity'}", "edge, edge"]),
+              ["identity, edge", "Edge,IDENTITY", "identity and edge", "Edge AND identity", "identity, and edge", "edge", "edge, identity, sobel x", "sobel", "{'edge', 'identity'}", "edge, edge"]),
     "choice": (E.choice("invariance", ["equivariance", "invariance"], wrong=[("equivariance", "What moved?")]),
-               ["invariance", "b", "A", "equivariance", "c", "Invariance", "(b)", "b)", "(b", " ", "B."]),
+               ["invariance", "b", "A", "equivariance", "c", "Invariance", "(b)", "b)", "(b", " ", "B.",
+                "in variance", "IN\tVARIANCE"]),
     "kernel": (DESIGN, ["-1 -1 -1\n2 2 2\n-1 -1 -1", "1 0 0\n0 1 0\n0 0 1", "0 0 0\n1 1 1\n0 0 0", "1 1 1", "0.5 0.5\n1 1",
                         "-1/3 -1/3 -1/3\n2/3 2/3 2/3\n-1/3 -1/3 -1/3", "1e300 0 0\n0 0 0\n0 0 1e300",
                         "nan 0 0\n0 0 0\n0 0 0"]),
@@ -250,29 +262,42 @@ def random_texts(n: int, seed: int = 0) -> list[str]:
     return texts
 
 
+def page_of_every_kind(tmp_path):
+    """A page whose exercise has a part of every kind, so that it loads every kind's script."""
+    page = tmp_path / "kinds.html"
+    ex = E.Exercise("0.1", **{f"p{i}": part for i, part in enumerate(every_kind().values())})
+    page.write_text("<!doctype html><html><body>" + ex._repr_html_() + "</body></html>")
+    return page
+
+
+def test_an_exercise_carries_the_scripts_of_its_kinds_only():
+    assert E.Exercise("0.1", FOUR).scripts() == ["exercise_read", "exercise_number", "exercise"]
+    ex = E.Exercise("0.2", a=E.choice("b", ["a", "b"]), b=DESIGN)
+    assert ex.scripts() == ["exercise_read", "exercise_matrix", "exercise_choice", "exercise_kernel", "exercise"]
+    assert "KINDS.names" not in ex._repr_html_() and "KINDS.kernel" in ex._repr_html_()
+
+
 def test_the_page_and_python_agree_on_random_text(tmp_path):
-    page = tmp_path / "random.html"
-    page.write_text("<!doctype html><html><body>" + E.Exercise("0.1", FOUR)._repr_html_() + "</body></html>")
+    page = page_of_every_kind(tmp_path)
     texts = random_texts(400)
     with chromium() as context:
         tab = context.new_page()
         tab.goto(page.as_uri())
         for kind, part in every_kind().items():
-            js = tab.evaluate("([spec, texts]) => texts.map(t => window.cnnlabExercise.verdict(spec, t))", [part.spec(), texts])
+            js = tab.evaluate("([spec, texts]) => texts.map(t => document.querySelector('.cnnlab-ex').cnnlabVerdict(spec, t))", [part.spec(), texts])
             for text, got in zip(texts, js):
                 assert tuple(got) == part.verdict(text), (kind, text)
 
 
 def test_the_page_and_python_agree_on_every_answer(tmp_path):
-    page = tmp_path / "exercises.html"
-    page.write_text("<!doctype html><html><body>" + E.Exercise("0.1", FOUR)._repr_html_() + "</body></html>")
+    page = page_of_every_kind(tmp_path)
     with chromium() as context:
         tab = context.new_page()
         errors: list[str] = []
         tab.on("pageerror", lambda e: errors.append(str(e)))
         tab.goto(page.as_uri())
         for kind, (part, answers) in GRID.items():
-            js = tab.evaluate("([spec, answers]) => answers.map(a => window.cnnlabExercise.verdict(spec, a))",
+            js = tab.evaluate("([spec, answers]) => answers.map(a => document.querySelector('.cnnlab-ex').cnnlabVerdict(spec, a))",
                               [part.spec(), answers])
             for answer, got in zip(answers, js):
                 assert tuple(got) == part.verdict(answer), (kind, answer)
@@ -343,3 +368,38 @@ def test_the_keys_are_the_same_everywhere_and_an_edit_clears_the_verdict(tmp_pat
         tick.check()
         tick.press("Enter")
         assert verdicts.nth(3).inner_text() == "Not yet. 0 right, 1 wrong, 1 missing."
+
+
+def test_several_numbers_for_one_are_counted_and_an_also_length_is_no_slip():
+    assert E.number(6).verdict("256x6x6") == (False, '"256x6x6" is 3 numbers; the answer is one number.')
+    assert E.number(6).verdict("6x7") == (False, '"6x7" is two numbers; the answer is one number (for a square, its side).')
+    bias = E.numbers((32,), also=[(32, 1, 1)], hint="One bias per filter.")
+    assert bias.verdict("(2, 1, 1)") == (False, "Not yet. One bias per filter.")
+    assert bias.verdict("(2, 1)") == (False, "Not yet. You gave 2 numbers. One bias per filter.")
+
+
+def test_lists_read_as_the_solutions_write_them():
+    assert E.numbers((2, 5, 8), unordered=True).verdict("2, 5 and 8") == (True, "Correct.")
+    assert E.numbers((2, 5, 8), unordered=True, wrong=[((), "None of them?")]).verdict("()") == (False, "Not yet. None of them?")
+    part = E.names(["reflect", "replicate", "circular"], ["constant", "reflect", "replicate", "circular"])
+    assert part.verdict("Reflect, replicate and circular") == (True, "Correct.")
+    assert E.parse_numbers("462,422,016 and 115,605,504", 2) == [462422016, 115605504]
+
+
+def test_a_square_given_in_code_reads_as_its_side_as_typed():
+    assert E.number(6).verdict((6, 6)) == E.number(6).verdict("6x6") == (True, "Correct.")
+    assert E.number(6).verdict((6, 7)) == (False, "The answer is one number; you gave an array of shape (2,).")
+
+
+def test_messages_quote_the_answer_as_typed():
+    part = E.number(786_432, units={"B": 1, "MB": 1e6})
+    assert part.verdict("MB") == (False, '"MB" is not a number. Write digits, e.g. 12, -0.5 or 1/9.')
+    options = E.choice("It has biases.", ["It has biases.", "It has none."])
+    assert options.verdict("c") == (False, '"c" is not one of the options: It has biases., It has none.')
+
+
+def test_a_unit_scales_an_exact_count_without_rounding_error():
+    part = E.number(1_001_000, units={"MB": 1e6})
+    assert 1.001 * 1e6 != 1_001_000  # 1000999.9999999999
+    assert part.verdict("1.001 MB") == (True, "Correct.")
+    assert part.verdict("1.00099 MB")[0] is False

@@ -11,7 +11,7 @@ An exercise has one or more *parts*, each an expected answer of one kind:
 
 The expected answers are computed by ``cnnlab`` when the notebook runs, never typed by hand.
 Displaying an :class:`Exercise` shows a form that checks answers in the browser (the script
-in ``viz/assets/exercise.js`` mirrors the parts' verdicts; the tests hold the two equal). In
+in ``viz/assets/exercise*.js`` mirrors the parts' verdicts; the tests hold the two equal). In
 code, ``ex.check(answer)`` prints one line: ``Correct.`` or a hint.
 
 Every part accepts equivalent forms, as a teacher would: ``4``, ``4.0``, ``np.int64(4)``,
@@ -30,8 +30,8 @@ from __future__ import annotations
 from typing import Sequence
 
 from ..viz.embed import Fragment
-from .parts import (CHANNELS_FIRST, EMPTY_MESSAGE, NONE_MESSAGE, Part, choice, kernel, matrix, names, number,
-                    numbers)
+from .parts import (CHANNELS_FIRST, EMPTY_MESSAGE, KINDS, NONE_MESSAGE, Part, choice, kernel, matrix, names,
+                    number, numbers)
 from .reading import normalize, parse_matrix, parse_names, parse_number, parse_numbers, show
 
 __all__ = ["Exercise", "Part", "number", "numbers", "matrix", "names", "choice", "kernel", "show",
@@ -91,12 +91,19 @@ class Exercise:
         else:
             print(" | ".join(f"({k}) {'correct' if ok else msg}" for k, (ok, msg) in results.items()))
 
+    def scripts(self) -> list[str]:
+        """The page's scripts for this exercise: the reading, the judge of each kind of part
+        it has (a kernel is read and compared as a matrix), the form. A chapter page carries
+        many exercises, each with its own copy, so each carries only the kinds it needs."""
+        used = {p.kind for p in self.parts.values()} | ({"matrix"} if any(p.kind == "kernel" for p in self.parts.values()) else set())
+        return ["exercise_read", *(f"exercise_{k}" for k in KINDS if k in used), "exercise"]
+
     def _fragment(self) -> Fragment:
         parts = [dict(p.spec(), name=k, accepts=self.accepts.get(k, [])) for k, p in self.parts.items()]
         data = {"label": self.label, "parts": parts}
         names_ = ", ".join(f"{k}=..." for k in self.parts if k) or "answer"
         return Fragment(
-            kind="ex", assets=["exercise"], data=data,
+            kind="ex", assets=self.scripts(), data=data,
             label=f"Exercise {self.label}: check your answer",
             fallback=f"Exercise {self.label}: run the notebook and call check({names_}) to check your answer.",
         )

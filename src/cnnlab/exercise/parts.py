@@ -1,6 +1,6 @@
 """The kinds of answer an exercise part checks, one class each, and the functions that build
-them. The page's script (``viz/assets/exercise.js``) mirrors each class's ``judge`` message
-for message on typed answers.
+them. The page's scripts (``viz/assets/exercise_<kind>.js``) mirror each class's ``judge``
+message for message on typed answers.
 
 Every part judges in the same order: the expected answer (and ``also``, its equivalent
 forms) first, then the known wrong answers with their own hints, then what is wrong with the
@@ -12,6 +12,7 @@ that are the same answer with different hints, a name or option that is not offe
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Sequence
 
@@ -106,8 +107,8 @@ class NumberPart(Part):
     kind, what = "number", "one number"
     units: dict = field(default_factory=dict)
 
-    def read_text(self, text):
-        factor = 1.0
+    def read_text(self, typed):
+        text, factor = typed, 1.0
         for unit in sorted(self.units, key=len, reverse=True):  # "95.1%", "12.8 MB"
             if text.lower().endswith(unit.lower()) and len(text) > len(unit):
                 text, factor = text[: len(text) - len(unit)].rstrip(" \t\n\r\f\v"), self.units[unit]
@@ -118,10 +119,13 @@ class NumberPart(Part):
             if sides is not None and len(sides) == 2 and sides[0] == sides[1]:
                 v = sides[0]  # "6x6": the side of a square
             elif sides is not None and len(sides) == 2:
-                return None, f'"{text}" is two numbers; the answer is one number (for a square, its side).'
+                return None, f'"{typed}" is two numbers; the answer is one number (for a square, its side).'
+            elif sides is not None and len(sides) > 2:
+                return None, f'"{typed}" is {len(sides)} numbers; the answer is one number.'
             else:
-                return None, f'"{text}" is not a number. Write digits, e.g. 12, -0.5 or 1/9.'
-        v *= factor
+                return None, f'"{typed}" is not a number. Write digits, e.g. 12, -0.5 or 1/9.'
+        if factor != 1.0:  # 12 significant digits: "0.786432 MB" is 786,432 bytes exactly
+            v = float(f"{v * factor:.12g}")
         return (v, None) if math.isfinite(v) else (None, NOT_FINITE)
 
     def read_value(self, answer):
@@ -129,7 +133,9 @@ class NumberPart(Part):
             arr = np.asarray(answer, dtype=float)
         except (TypeError, ValueError):
             return None, f"The answer is one number; you gave {answer!r}, which is not a number."
-        if arr.size != 1:
+        if arr.shape == (2,) and arr[0] == arr[1]:
+            arr = arr[0]  # (6, 6): the side of a square, as "6x6" is typed
+        elif arr.size != 1:
             return None, f"The answer is one number; you gave an array of shape {arr.shape}."
         v = float(arr.reshape(()))
         return (v, None) if math.isfinite(v) else (None, NOT_FINITE)
@@ -185,7 +191,8 @@ class NumbersPart(Part):
             return True, "Correct."
         if self.known(v) is None and self.channels_last(v):
             return False, f"Not yet. {CHANNELS_FIRST}"
-        detail = "" if len(v) == len(self.expected) or self.known(v) else f"You gave {len(v)} number{'s' * (len(v) != 1)}."
+        lengths = {len(self.expected), *(len(a) for a in self.also)}
+        detail = "" if len(v) in lengths or self.known(v) else f"You gave {len(v)} number{'s' * (len(v) != 1)}."
         return self.not_yet(v, detail)
 
 
@@ -262,6 +269,11 @@ class NamesPart(Part):
         return self.not_yet(v, f"{len(got & want)} right, {len(got - want)} wrong, {len(want - got)} missing.")
 
 
+def _squeeze(text: str) -> str:
+    """An option as typed answers are matched against it: lower case, no white space."""
+    return re.sub(r"[ \t\n\r\f\v]+", "", text).lower()
+
+
 @dataclass
 class ChoicePart(Part):
     kind, what = "choice", "one of the options"
@@ -271,13 +283,14 @@ class ChoicePart(Part):
         return "Choose one of the options first."
 
     def read_text(self, text):
-        lowered = [o.lower() for o in self.options]
-        if text.lower() in lowered:
-            return self.options[lowered.index(text.lower())], None
+        squeezed = [_squeeze(o) for o in self.options]  # "linear(784,10)" is "Linear(784, 10)"
+        if _squeeze(text) in squeezed:
+            return self.options[squeezed.index(_squeeze(text))], None
         letter = parse_letter(text)
         if letter is not None and letter < len(self.options):
             return self.options[letter], None
-        return None, f'"{text}" is not one of the options: {", ".join(self.options)}.'
+        listed = ", ".join(self.options)
+        return None, f'"{text}" is not one of the options: {listed}{"" if listed.endswith(".") else "."}'
 
     def read_value(self, answer):
         return self.read_text(normalize(str(answer)))
@@ -327,6 +340,10 @@ class KernelPart(MatrixPart):
             if not holds:
                 return False, f"Not yet ({board}). {hint}"
         return True, f"Correct ({board})."
+
+
+# The kinds, in the order in which the page's scripts (``exercise_<kind>.js``) are loaded.
+KINDS = [c.kind for c in (NumberPart, NumbersPart, MatrixPart, NamesPart, ChoicePart, KernelPart)]
 
 
 # -- building parts ---------------------------------------------------------------------------
@@ -406,8 +423,8 @@ def names(expected, options: Sequence[str], *, hint: str = "", wrong: Sequence =
     """A set of names chosen among ``options`` (any order, any case)."""
     options = list(options)
     for name in [*options, *expected]:
-        if "," in name:
-            raise ValueError(f"names(): {name!r} contains a comma, which separates names in typed answers.")
+        if "," in name or re.search(r"(?<![A-Za-z])and(?![A-Za-z])", name, re.I):
+            raise ValueError(f"names(): {name!r} contains a comma or the word 'and', which separate names in typed answers.")
     pairs = _pairs(wrong, "names")
     missing = [e for e in [*expected, *(n for w, _ in pairs for n in w)] if e not in options]
     if missing:

@@ -1,4 +1,4 @@
-"""Reading typed answers: the same rules as the page's script (``viz/assets/exercise.js``),
+"""Reading typed answers: the same rules as the page's script (``viz/assets/exercise_read.js``),
 character for character, so that a box on the page and ``ex.check("...")`` agree.
 
 Every text is first put in Unicode's compatibility form (NFKC: full-width digits such as
@@ -15,6 +15,7 @@ import unicodedata
 WHITE = " \t\n\r\f\v"
 _NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _GROUPED = re.compile(r"[+-]?[0-9]{1,3}(?:([,_ ])[0-9]{3})(?:\1[0-9]{3})*(?:\.[0-9]+)?", re.ASCII)
+_AND = re.compile(r"(?<![A-Za-z])and(?![A-Za-z])", re.I)  # "2, 5 and 8", "reflect and circular"
 _SEPARATORS = re.compile(r"[ \t\n\r\f\v,;x×*]+", re.ASCII)
 
 
@@ -45,19 +46,21 @@ def parse_number(text: str) -> float | None:
 
 
 def _pieces(text: str, grouped: bool) -> list[str]:
-    """The numbers of a list, with brackets dropped; ``grouped``: a comma, underscore or
+    """The numbers of a list, with brackets and the word "and" dropped; ``grouped``: a comma, underscore or
     single space between a digit and three digits groups thousands ("462,422,016, 115,605,504")."""
-    t = re.sub(r"[()\[\]{}]", " ", text)
+    t = _AND.sub(" ", re.sub(r"[()\[\]{}]", " ", text))
     if grouped:
         t = re.sub(r"(?<=[0-9])([,_ ])(?=[0-9]{3}(?![0-9]))", "", t)
     return [s for s in _SEPARATORS.split(t) if s]
 
 
 def parse_numbers(text: str, length: int | None = None) -> list[float] | None:
-    """``"(24, 24)"``, ``"24x24"``, ``"24 × 24"``, ``"[2, 3]"`` as a list of floats; None if
-    any piece is not a number. Thousands may be grouped ("462,422,016, 115,605,504"): of the
+    """``"(24, 24)"``, ``"24x24"``, ``"24 × 24"``, ``"[2, 3]"``, ``"2, 5 and 8"`` as a list of
+    floats, ``"()"`` as an empty one; None if any piece is not a number. Thousands may be grouped ("462,422,016, 115,605,504"): of the
     two readings, with and without grouping, the one with ``length`` numbers wins, else the
     grouped one when the text separates its numbers by ", " and the other one when not."""
+    if re.fullmatch(r"[()\[\]{} \t\n\r\f\v]+", text):
+        return []  # "()": no numbers at all
     readings = []
     for grouped in (False, True):
         values = [parse_number(s) for s in _pieces(text, grouped)]
@@ -84,8 +87,8 @@ def parse_matrix(text: str) -> list[list[float]] | None:
 
 
 def parse_names(text: str) -> list[str]:
-    """``"edge, identity"`` or ``{'edge', 'identity'}`` as lower-case names."""
-    t = re.sub(r"[{}\[\]()'\"]", " ", text)
+    """``"edge, identity"``, ``"edge and identity"`` or ``{'edge', 'identity'}`` as lower-case names."""
+    t = _AND.sub(",", re.sub(r"[{}\[\]()'\"]", " ", text))
     return [s.strip(WHITE).lower() for s in re.split(r"[,\n]", t) if s.strip(WHITE)]
 
 
