@@ -3,6 +3,7 @@ cell and a folded solution; figures with alt text; the student edition's tags in
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -71,3 +72,24 @@ def test_the_teachers_course_plan_names_every_chapter_and_exercise():
         for first, chapter, last in re.findall(r"(\d+)\.(\d+)–\1\.(\d+)", row.split("|")[4]):
             listed += [f"{first}.{k}" for k in range(int(chapter), int(last) + 1)]
     assert listed == [label for p in NOTEBOOKS for label in exercise_labels(p)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_each_checker_is_named_folded_and_lists_its_solutions_forms(path):
+    """Every ``Exercise(...)`` is bound to ``ex{chapter}_{n}``, lists the forms its solution
+    writes (``accepts=``, which the exercise verifies when it is built) and sits in a cell
+    whose source JupyterLab folds away, so that the expected answer is one click away."""
+    chapter = int(path.name[:2])
+    found = 0
+    for c in cells(path):
+        if c["cell_type"] != "code" or "Exercise(" not in source(c):
+            continue
+        assert c["metadata"].get("jupyter", {}).get("source_hidden") is True, source(c)[:80]
+        for node in ast.walk(ast.parse(source(c))):
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and getattr(node.value.func, "id", "") == "Exercise":
+                label = node.value.args[0].value
+                assert [t.id for t in node.targets] == [f"ex{label.replace('.', '_')}"], label
+                assert label.startswith(f"{chapter}.")
+                assert "accepts" in [k.arg for k in node.value.keywords], f"Exercise {label} has no accepts="
+                found += 1
+    assert found >= 5

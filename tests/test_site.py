@@ -324,3 +324,20 @@ def test_solutions_stay_folded_until_asked_for(visits):
     solutions = page.locator("details.dropdown, div.dropdown").filter(has_text="Solution")
     assert solutions.count() >= 5
     assert not solutions.first.locator("p").nth(1).is_visible()
+
+
+def test_every_exercise_on_the_site_accepts_its_solutions_forms(visits):
+    """The page's script, in the built site, judges right every form in which each
+    exercise's solution writes its answer (``accepts=``; Python checked the same forms when
+    the notebook built the exercise)."""
+    checked = 0
+    for page in chapter_pages():
+        found = visits[page].page.evaluate("""() => [...document.querySelectorAll('.cnnlab-ex')].flatMap(ex => {
+            const data = JSON.parse(ex.querySelector('script.cnnlab-data').textContent);
+            return data.parts.flatMap(p => p.accepts.map(text =>
+                [data.label, p.name, text, ex.cnnlabVerdict(p, text)]));
+        })""")
+        for label, name, text, (ok, message) in found:
+            assert ok, f"{page}: exercise {label}({name}) refuses {text!r}: {message}"
+        checked += len(found)
+    assert checked >= 61
