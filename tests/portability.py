@@ -34,15 +34,25 @@ tried: the first two that this CPU can run, other than the one this run uses, ar
 WANTED = 2
 
 
+CRASHED = "crashed"
+"""What :func:`openblas_kernel` returns when a matrix product under the kernel kills Python."""
+
+
 def openblas_kernel(coretype: str | None) -> str | None:
     """The kernel numpy's OpenBLAS runs with ``OPENBLAS_CORETYPE=coretype`` (``None``: this
-    run's own, the CPU's choice unless the environment sets one), or ``None`` when numpy does
-    not use OpenBLAS (Accelerate, MKL)."""
+    run's own, the CPU's choice unless the environment sets one), ``None`` when numpy does
+    not use OpenBLAS (Accelerate, MKL), or :data:`CRASHED` when a matrix product under it
+    dies. OpenBLAS accepts a kernel this CPU lacks the instructions for (SkylakeX on an AMD
+    EPYC without AVX-512) and reports it as running; its first product then stops the process
+    with an illegal instruction, and a notebook kernel that dies so leaves nbval waiting."""
     env = os.environ | ({"OPENBLAS_CORETYPE": coretype} if coretype else {})
     probe = ("import json, numpy; from threadpoolctl import threadpool_info; "
+             "a = numpy.ones((64, 64)); assert (a @ a)[0, 0] == 64; "
              "print(json.dumps([i.get('architecture') for i in threadpool_info() if i['internal_api'] == 'openblas']))")
-    found = json.loads(subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True,
-                                      text=True, check=True).stdout)
+    run = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True)
+    if run.returncode:
+        return CRASHED
+    found = json.loads(run.stdout)
     return found[0] if found else None
 
 
@@ -58,6 +68,8 @@ def plan() -> dict[str, str | None]:
         runs = openblas_kernel(kernel)
         if kernel == native:
             reasons[kernel] = f"{kernel} is the kernel of this run, which the notebooks' own nbval run tests"
+        elif runs == CRASHED:
+            reasons[kernel] = f"this CPU cannot run OpenBLAS's {kernel} kernel (a matrix product under it crashed)"
         elif runs != kernel:
             reasons[kernel] = f"this CPU cannot run OpenBLAS's {kernel} kernel (asked for it, OpenBLAS ran {runs})"
         elif list(reasons.values()).count(None) >= WANTED:
