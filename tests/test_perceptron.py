@@ -1,14 +1,12 @@
 """The perceptron (cnnlab.neuron) against hand-worked truth tables and a plain loop, and the
-decision-line explorer's in-page formula against it on a grid of slider settings."""
+decision-line explorer's data (tests/test_ch1_neurons.py holds its in-page formula equal to
+Python on every slider setting)."""
 
 from __future__ import annotations
-
-import itertools
 
 import numpy as np
 import pytest
 
-from browser import chromium
 from cnnlab import perceptron
 from cnnlab.neuron import truth_table
 from cnnlab.viz import perceptron_explorer
@@ -82,30 +80,3 @@ def test_explorer_is_small_deterministic_and_offline():
     assert html == perceptron_explorer()._repr_html_()
     assert len(html.encode()) < 50_000 and " id=" not in html and "http" not in html
     assert "w1 = 1.0, w2 = 1.0, b = -1.5" in repr(perceptron_explorer())
-
-
-def test_the_page_and_python_agree_on_a_grid_of_slider_settings(tmp_path):
-    """Every slider position of the weights (even tenths) and of the bias (all tenths): the
-    outputs the page computes for the four inputs equal cnnlab.perceptron's."""
-    explorer = perceptron_explorer()
-    steps, wmax, bmax = (explorer.data[k] for k in ("steps", "wmax", "bmax"))
-    grid = list(itertools.product(range(-wmax, wmax + 1, 2), range(-wmax, wmax + 1, 2), range(-bmax, bmax + 1)))
-    w = np.array([[p1 / steps, p2 / steps] for p1, p2, _ in grid])   # the page's value = position / steps
-    b = np.array([pb / steps for _, _, pb in grid])
-    python = perceptron(np.array(INPUTS), w, b).T                 # (settings, 4 inputs)
-    page = tmp_path / "perceptron.html"
-    page.write_text("<!doctype html><html><body>" + explorer._repr_html_() + "</body></html>")
-    with chromium() as context:
-        tab = context.new_page()
-        errors: list[str] = []
-        tab.on("pageerror", lambda e: errors.append(str(e)))
-        tab.goto(page.as_uri())
-        js = tab.evaluate(
-            """([grid, steps, points]) => grid.map(([p1, p2, pb]) =>
-                   window.cnnlabPerceptron.outputs(p1 / steps, p2 / steps, pb / steps, points))""",
-            [grid, steps, INPUTS],
-        )
-        assert errors == []
-    assert len(grid) == 21 * 21 * 61
-    assert np.array_equal(np.array(js), python)
-    assert 0 < python.mean() < 1 and (python.sum(axis=1) == 1).any()  # the grid reaches every kind of answer

@@ -33,7 +33,7 @@ def chapter9(open_chapter):
 
 def test_chapter10_exercises_check_in_the_page(chapter10):
     forms = chapter10.locator(".cnnlab-ex[data-ready]")
-    assert forms.count() == 6
+    assert forms.count() == 7
     first = forms.nth(0)
     first.locator("input[type=text]").fill("0.1")
     first.locator("button[data-action=check]").click()

@@ -103,7 +103,8 @@ def test_focusing_a_pixel_shows_its_values_and_indices(browser, site_url):
     text = status.inner_text()
     # crop = rgb[88:100, 190:202] of the china photo: the notebook prints crop[2, 5] = [186 194 147]
     assert text == ("Row 2, column 5: (r, g, b) = (186, 194, 147). (H, W, C): crop[2, 5, 0 to 2], positions 87 to 89, "
-                    "side by side. (C, H, W): to_chw(crop)[0 to 2, 2, 5], positions 29, 173, 317, 144 apart.")
+                    "side by side. (C, H, W): to_chw(crop)[0 to 2, 2, 5]; in a contiguous copy, positions 29, 173, 317, 144 apart "
+                    "(in the view that to_chw returns, still side by side).")
     rows = widget.locator("table.cnnlab-readout tr").all_inner_texts()
     assert rows[2].split("\t") == ["1 green", "194", "[2, 5, 1]", "88", "[1, 2, 5]", "173"]
     ring = page.evaluate("(() => { const s = getComputedStyle(document.activeElement); return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0; })()")

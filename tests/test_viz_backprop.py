@@ -61,6 +61,10 @@ def test_pooling_routes_to_the_argmax_or_spreads():
     np.testing.assert_array_equal(max_last, [[0, 0, 0, 0], [1, 0, 0, 2], [0, 0, 4, 0], [0, 3, 0, 0]])
     np.testing.assert_array_equal(avg_last, np.kron([[1, 2], [3, 4]], np.ones((2, 2))) / 4)
     assert "x[1, 0] = 4" in anim.data["modes"][0]["steps"][0]["expr"]
+    first_max, first_avg = (anim.data["modes"][m]["steps"][0]["marks"] for m in (0, 1))
+    assert [m for m in first_max if m[0] == 0 and m[3] == "best"] == [[0, 1, 0, "best"]]  # the arg-max, x[1, 0] = 4
+    assert sorted(m[3] for m in first_max if m[0] == 0) == ["around"] * 4 + ["best"]     # the window only outlined
+    assert sorted(m[3] for m in first_avg if m[0] == 0) == ["win"] * 4                   # every cell shares
 
 
 def test_fragments_are_small_deterministic_and_id_free():

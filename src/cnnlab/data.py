@@ -170,3 +170,37 @@ def shift(x: np.ndarray, rows: int, cols: int) -> np.ndarray:
     src_c, dst_c = slice(max(-cols, 0), w - max(cols, 0)), slice(max(cols, 0), w - max(-cols, 0))
     out[..., dst_r, dst_c] = x[..., src_r, src_c]
     return out
+
+
+def validation_split(
+    x: np.ndarray, y: np.ndarray, fraction: float = 0.2, seed: int = 0
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Set aside a seeded share of a *training* set to choose hyper-parameters with.
+
+    ``x (N, ...)`` and ``y (N,)`` give ``((x_fit, y_fit), (x_val, y_val))``: about
+    ``fraction * N`` examples for validation, the rest to train on. Split the training set,
+    never the test set: the test set stays unseen until the choices are made.
+    """
+    if len(x) != len(y):
+        raise ValueError(f"x and y must hold the same number of examples; got x {x.shape} and y {y.shape}.")
+    if not 0 < fraction < 1:
+        raise ValueError(f"fraction (the validation share) must be between 0 and 1, got {fraction!r}; 0.2 is usual.")
+    parts = _split(x, y, fraction, seed)
+    return (parts.x_train, parts.y_train), (parts.x_test, parts.y_test)
+
+
+def random_shift(x: np.ndarray, max_shift: int, rng: int | np.random.Generator | None = None) -> np.ndarray:
+    """Data augmentation: move each image of ``x`` ``(N, ..., H, W)`` by its own random whole
+    number of pixels, rows and columns each drawn uniformly from ``-max_shift .. max_shift``,
+    as :func:`shift` does (zeros fill the uncovered border). Returns a new array of ``x``'s shape."""
+    x = np.asarray(x)
+    if isinstance(max_shift, bool) or not isinstance(max_shift, (int, np.integer)) or max_shift < 0:
+        raise ValueError(f"max_shift must be a whole number of pixels, 0 or more; got {max_shift!r}.")
+    rng = np.random.default_rng(rng)
+    rows, cols = rng.integers(-max_shift, max_shift + 1, size=(2, len(x)))
+    out = np.empty_like(x)
+    for r in range(-max_shift, max_shift + 1):
+        for c in range(-max_shift, max_shift + 1):
+            chosen = (rows == r) & (cols == c)
+            out[chosen] = shift(x[chosen], r, c)
+    return out

@@ -7,7 +7,16 @@ whole plane per channel, and batches ``(N, C, H, W)``. Moving the channel axis i
 would not: it keeps the values in memory order and only cuts that order into a new shape,
 so an ``(H, W, 3)`` image reshaped to ``(3, H, W)`` scrambles the pixels.
 
-Both functions return views (no copy), with the dtype of the input.
+Both functions return views (no copy), with the dtype of the input: writing into the result
+writes into the original. A view keeps the original's memory order and only changes its
+*strides* (the bytes to step along each axis); ``np.ascontiguousarray`` makes a copy whose
+memory is in the new order.
+
+The layout check catches most mix-ups of colour images, not all: it only looks for 1, 3 or 4
+channels at the two ends of the shape. A shape such as ``(3, 4, 4)`` is both a 3×4 RGBA image
+channels last and a 4×4 RGB image channels first, and ``to_chw`` then transposes it as channels
+last; a shape with neither end in (1, 3, 4), such as 64 feature maps ``(64, 224, 224)``, passes
+unchecked. Only the caller knows which layout an array is in.
 """
 
 from __future__ import annotations

@@ -158,7 +158,8 @@ def padding_pairs(padding: Padding, kernel_size: IntOrPair, stride: IntOrPair = 
         raise ValueError(
             f"padding='same' is not supported for strided convolutions (stride={stride!r}), as in "
             "PyTorch: 'same' promises an output as large as the input, but a stride of s keeps only "
-            "every s-th window, so the output is about n/s whatever the padding. Use stride=1 with "
+            "every s-th window: n outputs would take ((s - 1)(n - 1) + f - 1) / 2 cells of padding per "
+            "side (rounded up, with f the dilated kernel), which grows with n. Use stride=1 with "
             f"padding='same', or pass the number: padding={usual} gives ceil(n / stride) outputs "
             "for an odd kernel."
         )

@@ -16,8 +16,17 @@ Besides the output shape, the activation size and the parameter count, a summary
   the backward pass (the input not included). torchinfo's "Forward/backward pass size"
   differs: it counts only layers with parameters, twice.
 
+- ``"receptive_field"``: the side ``(rh, rw)`` of the input patch that one output value of
+  the layer can see, grown layer by layer as ``r += (kernel - 1) * dilation * jump``, where
+  ``jump`` is the product of the strides before the layer (ReLU keeps ``r`` and ``jump``).
+  Padding does not change it, so near a border part of the patch lies in the padding, and
+  deep layers can see a patch larger than the image. From ``Flatten``, ``Linear`` and
+  adaptive pooling on, an output reads every value that arrives rather than a window, and
+  the column shows "—" (``None``).
+
 torchinfo multiplies both by the batch size; here they are per example, like the
-activation size, so a batch of ``-1`` ("any batch") works too.
+activation size, so a batch of ``-1`` ("any batch") works too. :func:`training_memory`
+scales them to one training step on a batch.
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .layers import Module, Sequential
+from .layers import AvgPool2d, Conv2d, MaxPool2d, Module, ReLU, Sequential
 
 
 def count_params(model: Module) -> int:
@@ -39,8 +48,9 @@ def count_params(model: Module) -> int:
 @dataclass(frozen=True)
 class SummaryRow:
     """One layer: its ``name`` (type and number), ``output_shape`` with the batch
-    dimension first, ``activation_size`` (values per example), ``params``, and per example
-    ``mult_adds`` and ``output_bytes`` (see the module's docstring)."""
+    dimension first, ``activation_size`` (values per example), ``params``, per example
+    ``mult_adds`` and ``output_bytes``, and ``receptive_field`` ``(rh, rw)`` or None (see the
+    module's docstring)."""
 
     name: str
     output_shape: tuple[int, ...]
@@ -48,6 +58,7 @@ class SummaryRow:
     params: int
     mult_adds: int
     output_bytes: int
+    receptive_field: tuple[int, int] | None
     layer: Module
 
 
@@ -58,6 +69,8 @@ COLUMNS = {
     "num_params": ("Param #", lambda row: f"{row.params:,}"),
     "mult_adds": ("Mult-Adds", lambda row: f"{row.mult_adds:,}"),
     "output_bytes": ("Output bytes", lambda row: f"{row.output_bytes:,}"),
+    "receptive_field": ("Receptive field", lambda row: "—" if row.receptive_field is None
+                        else "×".join(str(r) for r in row.receptive_field)),
 }
 
 
@@ -84,8 +97,10 @@ class Summary:
     ``print(s)`` shows a text table; in a notebook it renders as an HTML table.
     """
 
-    def __init__(self, input_shape: tuple[int, ...], rows: list[SummaryRow], col_names: tuple[str, ...]):
+    def __init__(self, input_shape: tuple[int, ...], rows: list[SummaryRow], col_names: tuple[str, ...],
+                 itemsize: int = 4):
         self.input_shape = tuple(input_shape)
+        self.itemsize = itemsize  # bytes of one activation value
         self.rows = rows
         self.col_names = tuple(col_names)
         self.total_params = sum(row.params for row in rows)
@@ -118,7 +133,7 @@ class Summary:
         cells = [self.headers] + self._cells()
         widths = [max(len(row[i]) for row in cells) for i in range(len(self.headers))]
         line = "-" * (sum(widths) + 2 * (len(widths) - 1))
-        left = [True] + [c == "output_size" for c in self.col_names]
+        left = [True] + [c in ("output_size", "receptive_field") for c in self.col_names]
 
         def fmt(row):  # names and shapes to the left, numbers to the right
             return "  ".join(cell.ljust(w) if lt else cell.rjust(w) for cell, w, lt in zip(row, widths, left)).rstrip()
@@ -160,7 +175,8 @@ def summary(
     ``-1`` stands for "any batch" and is carried through. Layers inside nested
     ``Sequential`` models are listed one by one, numbered per type (``Conv2d-1``, ...).
     ``col_names`` picks the columns after the layer's name, in order, from ``"output_size"``,
-    ``"activation_size"``, ``"num_params"``, ``"mult_adds"`` and ``"output_bytes"`` (the
+    ``"activation_size"``, ``"num_params"``, ``"mult_adds"``, ``"output_bytes"`` and
+    ``"receptive_field"`` (the
     module's docstring defines them; one name alone may be a string); ``dtype`` is that of the
     activations, for the bytes. Totals of parameters, mult-adds and bytes end the table.
     """
@@ -174,12 +190,73 @@ def summary(
     itemsize = np.dtype(dtype).itemsize
     shape = tuple(int(s) for s in input_shape)
     rows, seen = [], {}
+    field = ((1, 1), (1, 1))  # (receptive field, jump) per axis, in input pixels; None: no window
     for layer in _leaves(model):
         shape = layer.output_shape(shape)
+        field = _grow(field, layer)
         kind = type(layer).__name__
         seen[kind] = seen.get(kind, 0) + 1
         size = math.prod(shape[1:])  # values per example: the batch axis is left out
         params = count_params(layer)
         mult_adds = params * math.prod(shape[2:])  # each parameter once per output position
-        rows.append(SummaryRow(f"{kind}-{seen[kind]}", shape, size, params, mult_adds, size * itemsize, layer))
-    return Summary(input_shape, rows, col_names)
+        rows.append(SummaryRow(f"{kind}-{seen[kind]}", shape, size, params, mult_adds, size * itemsize,
+                               None if field is None else field[0], layer))
+    return Summary(input_shape, rows, col_names, itemsize)
+
+
+def _grow(field, layer: Module):
+    """``((rh, rw), (jh, jw))`` after ``layer``, from the same before it (see the module's
+    docstring); None once a layer reads everything that arrives."""
+    if field is None or isinstance(layer, ReLU):
+        return field
+    if not isinstance(layer, (Conv2d, MaxPool2d, AvgPool2d)):
+        return None
+    dilation = layer.dilation if isinstance(layer, Conv2d) else (1, 1)
+    (rh, rw), (jh, jw) = field
+    (kh, kw), (sh, sw), (dh, dw) = layer.kernel_size, layer.stride, dilation
+    return (rh + (kh - 1) * dh * jh, rw + (kw - 1) * dw * jw), (jh * sh, jw * sw)
+
+
+@dataclass(frozen=True)
+class TrainingMemory:
+    """The bytes one training step on a batch holds, in a simple model (all per batch):
+    the ``input`` batch, every layer's output (``activations``), one gradient per activation
+    (``activation_grads``), the ``params``, one gradient per parameter (``param_grads``), and
+    the optimizer's buffers (``optimizer``: one copy of the parameters for SGD with momentum,
+    two for Adam, none for plain SGD)."""
+
+    batch: int
+    input: int
+    activations: int
+    activation_grads: int
+    params: int
+    param_grads: int
+    optimizer: int
+
+    @property
+    def total(self) -> int:
+        return (self.input + self.activations + self.activation_grads
+                + self.params + self.param_grads + self.optimizer)
+
+
+def training_memory(table: Summary, batch: int, buffers: int = 1) -> TrainingMemory:
+    """What one training step on ``batch`` examples holds, from a :func:`summary` table
+    (its dtype's bytes for every value): the activations grow with the batch, the
+    parameters do not. ``buffers`` is the optimizer's copies of the parameters: 0 for SGD,
+    1 for SGD with momentum (weights, gradients and velocity: the parameters three times),
+    2 for Adam.
+
+    It counts every row of the table, ReLU's and Flatten's outputs included, as cnnlab keeps
+    them; a framework that applies ReLU in place, treats Flatten as a view, frees gradients
+    as the backward pass moves on, or needs scratch space for its convolutions holds less
+    or more. A model to reason with, not a measurement.
+    """
+    for value, name, least in ((batch, "batch", 1), (buffers, "buffers", 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ValueError(f"training_memory: {name} must be a whole number of at least {least}, got {value!r} "
+                             "(buffers: 0 for SGD, 1 for SGD with momentum, 2 for Adam).")
+    per_value = table.itemsize
+    activations = batch * table.total_output_bytes
+    params = table.total_params * per_value
+    return TrainingMemory(batch, batch * math.prod(table.input_shape[1:]) * per_value, activations, activations,
+                          params, params, buffers * params)

@@ -18,14 +18,14 @@ stride-1 layers with many channels, where it was measured faster. ``set_num_thre
 (or the environment variable ``CNNLAB_NUM_THREADS=1``) keeps Winograd's element-wise
 transforms on one thread.
 
-The code lives in one module per job (``conv``, ``winograd``, ``pool``, ``dense``); every
+The code lives in one module per job (``conv``, ``input_grad``, ``winograd``, ``pool``, ``dense``); every
 public name is here.
 """
 
 from ._common import pad, pad2d, pad_backward
 from .conv import conv2d, conv2d_backward, conv2d_backward_naive, conv2d_naive, conv_transpose2d, im2col
 from .dense import cross_entropy, cross_entropy_backward, linear, log_softmax, relu, relu_backward, softmax
-from .winograd import get_num_threads, set_num_threads
+from .input_grad import conv2d_input_grad, spread
 from .pool import (
     adaptive_avg_pool2d,
     adaptive_avg_pool2d_backward,
@@ -40,10 +40,12 @@ from .pool import (
     max_pool2d_backward_naive,
     max_pool2d_naive,
 )
+from .winograd import get_num_threads, set_num_threads
 
 __all__ = [
     "pad", "pad_backward", "pad2d",
     "conv2d", "conv2d_naive", "conv2d_backward", "conv2d_backward_naive", "conv_transpose2d", "im2col",
+    "spread", "conv2d_input_grad",
     "max_pool2d", "max_pool2d_naive", "max_pool2d_backward", "max_pool2d_backward_naive",
     "avg_pool2d", "avg_pool2d_naive", "avg_pool2d_backward", "avg_pool2d_backward_naive",
     "adaptive_avg_pool2d", "adaptive_avg_pool2d_naive", "adaptive_avg_pool2d_backward",

@@ -386,7 +386,8 @@ def conv2d_backward(
     - ``dweight[f, c, p, q] = sum_{n,i,j} grad_output[n, f, i, j] * xs[i*sh + p*dh, j*sw + q*dw]``
       (correlate the input with the upstream gradient)
     - ``dxs[i*sh + p*dh, j*sw + q*dw] += grad_output[n, f, i, j] * weight[f, c, p, q]``
-      (a full convolution of the gradient with the flipped kernel), then the padding is cut off.
+      (a full convolution of the gradient with the kernel, that is, the padded gradient
+      correlated with the kernel turned by 180 degrees), then the padding is cut off.
 
     ``algorithm`` as in :func:`conv2d`; with Winograd, the gradients are those of its steps
     (equal to im2col's up to rounding).

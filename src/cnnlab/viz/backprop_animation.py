@@ -6,7 +6,8 @@ player (``assets/player.js``). Three animations:
 - :func:`conv_dx_animation`: each upstream gradient cell ``g[i, j]`` scatters ``g[i, j] * w``
   into its window of ``dx``; overlapping windows add up. With padding, the gradient that lands
   on the padding is dropped at the end; with stride, windows skip cells.
-- :func:`conv_dw_animation`: ``dW`` accumulates ``g[i, j] * x[window]``, window by window.
+- :func:`conv_dw_animation`: ``dW`` accumulates ``g[i, j] * x[window]``, window by window, and
+  a closing frame shows the result, the input correlated with ``g``.
 - :func:`pool_backward_animation`: max pooling sends each ``g[i, j]`` to its window's arg-max;
   average pooling spreads it evenly over the window.
 """
@@ -66,8 +67,8 @@ def _dx_mode(w: np.ndarray, g: np.ndarray, stride: int, padding: int, x_shape) -
                           for p in range(fh) for q in range(fw))
         marks = [[0, i, j, "src"]] + _window_marks(2, top, left, fh, fw, "win") + _pad_marks(2, (hp, wp), padding)
         steps.append({"grids": {"2": _grid(dxp)}, "marks": marks, "expr": terms,
-                      "status": f"g[{i}, {j}] = {format_number(g[i, j])} times the kernel, added to rows {top - padding}–"
-                                f"{top + fh - 1 - padding}, columns {left - padding}–{left + fw - 1 - padding} of dx"})
+                      "status": f"g[{i}, {j}] = {format_number(g[i, j])} times the kernel, added to rows {top - padding} to "
+                                f"{top + fh - 1 - padding}, columns {left - padding} to {left + fw - 1 - padding} of dx"})
     dx = dxp[padding : hp - padding, padding : wp - padding]
     final = F.conv2d_backward(g, np.zeros(x_shape), w, stride=stride, padding=padding)[0]
     if not np.allclose(dx, final):  # the frames must end where cnnlab's backward does
@@ -81,7 +82,8 @@ def _dx_mode(w: np.ndarray, g: np.ndarray, stride: int, padding: int, x_shape) -
                         "cells": _grid(g)},
                        {"caption": f"kernel w {fh}×{fw}", "label": "kernel", "cls": "k", "cells": _grid(w)},
                        {"caption": f"dx {hp}×{wp}" + (f" with padding {padding} (hatched)" if padding else ""),
-                        "label": "gradient of the input", "cls": "d", "cells": _grid(np.zeros((hp, wp)))}],
+                        "label": "gradient of the input", "cls": "d", "cells": _grid(np.zeros((hp, wp))),
+                        "origin": [-padding, -padding]}],  # headers count the input's positions, padding negative
             "ops": ["×", "→"], "steps": steps,
             "describe": f"Backward pass of a convolution for dx: each cell of the {g.shape[0]}×{g.shape[1]} upstream "
                         f"gradient scatters the {fh}×{fw} kernel, scaled, into dx (stride {stride}, padding {padding})"}
@@ -116,7 +118,8 @@ def conv_dx_animation(x_shape: tuple[int, int], kernel, grad_output, stride: int
 
 def conv_dw_animation(x, grad_output, kernel_size: tuple[int, int], *, interval: int = 1200) -> BackpropAnimation:
     """Animate ``dW`` of ``conv2d(x, w)`` (stride 1, no padding): window by window,
-    ``dW += g[i, j] * x[i:i+FH, j:j+FW]``. ``x`` ``(H, W)``, ``grad_output`` ``(OH, OW)``."""
+    ``dW += g[i, j] * x[i:i+FH, j:j+FW]``, then a closing frame with the result.
+    ``x`` ``(H, W)``, ``grad_output`` ``(OH, OW)``."""
     x = _check_grey(x, "x")
     g = _check_grey(grad_output, "grad_output", 36)
     fh, fw = kernel_size
@@ -136,6 +139,9 @@ def conv_dw_animation(x, grad_output, kernel_size: tuple[int, int], *, interval:
     final = F.conv2d_backward(g, x, np.zeros((fh, fw)))[1]
     if not np.allclose(dw, final):
         raise AssertionError("conv_dw_animation: the accumulated sum differs from F.conv2d_backward")
+    steps.append({"grids": {"2": _grid(dw)}, "marks": _window_marks(2, 0, 0, fh, fw, "add"),
+                  "expr": "dW = x correlated with g: " + " / ".join(" ".join(format_number(v) for v in row) for row in dw),
+                  "status": f"done: dW is the sum of all {g.size} windows, each times its cell of g"})
     mode = {"panels": [{"caption": f"input x {x.shape[0]}×{x.shape[1]}", "label": "input", "cls": "x", "cells": _grid(x)},
                        {"caption": f"upstream gradient g {g.shape[0]}×{g.shape[1]}", "label": "upstream gradient", "cls": "g",
                         "cells": _grid(g)},
@@ -163,8 +169,12 @@ def _pool_mode(x: np.ndarray, g: np.ndarray, size: int, kind: str) -> dict:
             targets = _window_marks(2, top, left, size, size, "add")
             expr = (f"every cell of the window gets g[{i}, {j}] / {size * size} = "
                     f"{format_number(g[i, j])} / {size * size} = {format_number(g[i, j] / size**2)}")
+        # Max pooling outlines the window and marks its arg-max, the one cell that gets the
+        # gradient; average pooling tints the whole window, since every cell gets a share.
+        window_marks = (_window_marks(0, top, left, size, size, "around") + [[0, top + p, left + q, "best"]]
+                        if kind == "max" else _window_marks(0, top, left, size, size, "win"))
         steps.append({"grids": {"2": _grid(dx)}, "expr": expr,
-                      "marks": [[1, i, j, "src"]] + _window_marks(0, top, left, size, size, "win") + targets,
+                      "marks": [[1, i, j, "src"]] + window_marks + targets,
                       "status": f"g[{i}, {j}] = {format_number(g[i, j])} " + ("goes to the window's maximum" if kind == "max" else "spread evenly")})
     backward = F.max_pool2d_backward if kind == "max" else F.avg_pool2d_backward
     if not np.allclose(dx, backward(g, x, size)):

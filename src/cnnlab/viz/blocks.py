@@ -1,5 +1,7 @@
 """The block diagram of a convolutional layer: the input batch, the filter bank and the output
-as labelled 3-D boxes whose sizes follow their shapes. The reader changes the batch size N,
+as labelled 3-D boxes whose sizes follow their shapes on a logarithmic scale (each doubling of
+a size adds the same length, which the widget says under the picture; the labels give the exact
+numbers). The reader changes the batch size N,
 the channels C, the number of filters FN, the image size, the kernel size, the stride and the
 padding, and the boxes, labels and the output-size formula follow.
 

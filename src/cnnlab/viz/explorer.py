@@ -2,43 +2,57 @@
 
 The reader picks an image, a kernel, a stride and a padding; :func:`cnnlab.functional.conv2d`
 recomputes the feature map. The widgets need a running kernel, so the display also carries
-a static HTML rendering (every classic kernel applied to the worked example) that the
-book's web page shows instead.
+a static HTML rendering that the book's web page shows instead: every classic kernel
+applied to the worked example (as tables of numbers) and to the photograph (as small JPEG
+images, computed here once).
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 
 import numpy as np
 
 from .. import functional as F
 from ..data import sample_photo, worked_image
 from ..kernels import classic_kernels
-from ..shapes import conv_output_size
+from ..shapes import conv_output_size, unread_positions
 from .animation import format_number
+from .jpeg import grey_jpeg_uri
 
-_CELL = "border:1px solid #8c8c8c;min-width:2.2em;height:2.2em;text-align:center;padding:0 3px"
-_HEAD = "font-size:11px;font-weight:400;padding:0 4px"
+# One style sheet per view, scoped to the explorer's own classes (the cells used to carry
+# this style inline, once per cell). A dashed outline in the text colour marks input cells
+# that no window reads; it shows in light and dark themes alike.
+_STYLE = (
+    "<style>"
+    ".cnnlab-xp figure{margin:0 12px 8px 0;display:inline-block;vertical-align:top}"
+    ".cnnlab-xp table{border-collapse:collapse}"
+    ".cnnlab-xp td{border:1px solid #8c8c8c;min-width:2.2em;height:2.2em;text-align:center;padding:0 3px}"
+    ".cnnlab-xp th{font-size:11px;font-weight:400;padding:0 4px}"
+    ".cnnlab-xp td.unread{outline:2px dashed currentColor;outline-offset:-5px}"
+    ".cnnlab-xp figcaption{font-size:12px;text-align:center}"
+    ".cnnlab-xp img{image-rendering:pixelated;width:240px}"
+    "</style>"
+)
+PHOTO_STEP = 4  # the explorer's photo keeps every 4th row and column: 107x160 pixels
 
 
-def table_html(a: np.ndarray, caption: str) -> str:
+def table_html(a: np.ndarray, caption: str, unread: np.ndarray | None = None) -> str:
     """A small 2D array ``(H, W)`` as an HTML table with its numbers, its row and column
-    indices as headers, under a caption."""
+    indices as headers, under a caption. ``unread``, a boolean ``(H, W)`` mask, outlines the
+    cells that no window reads."""
     a = np.asarray(a)
-    head = "<tr><td></td>" + "".join(f'<th scope="col" style="{_HEAD}">{j}</th>' for j in range(a.shape[1])) + "</tr>"
+    marks = np.zeros(a.shape, dtype=bool) if unread is None else unread
+    head = "<tr><th></th>" + "".join(f'<th scope="col">{j}</th>' for j in range(a.shape[1])) + "</tr>"
     rows = "".join(
-        f'<tr><th scope="row" style="{_HEAD}">{i}</th>'
-        + "".join(f'<td style="{_CELL}">{format_number(v)}</td>' for v in row) + "</tr>"
+        f'<tr><th scope="row">{i}</th>'
+        + "".join(f'<td class="unread">{format_number(v)}</td>' if m else f"<td>{format_number(v)}</td>"
+                  for v, m in zip(row, marks[i])) + "</tr>"
         for i, row in enumerate(a.tolist())
     )
     return (
-        '<figure style="margin:0 12px 8px 0;display:inline-block;vertical-align:top">'
-        f'<table style="border-collapse:collapse"><thead>{head}</thead><tbody>{rows}</tbody></table>'
-        f'<figcaption style="font-size:12px;text-align:center">{html.escape(caption)}</figcaption>'
-        "</figure>"
+        f"<figure><table><thead>{head}</thead><tbody>{rows}</tbody></table>"
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
     )
 
 
@@ -51,41 +65,75 @@ def size_line(shape, kernel_shape, stride: int, padding: int) -> str:
     return "; ".join(parts)
 
 
-def _png_html(image: np.ndarray, feature_map: np.ndarray) -> str:
-    """Input and feature map side by side, as an ``<img>`` holding a PNG.
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
-    A bare ``Figure`` (not pyplot) renders without touching the notebook's backend.
-    """
-    from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(8, 3.2))
-    for ax, a, title in zip(fig.subplots(1, 2), (image, feature_map), ("input", "feature map")):
-        ax.imshow(a, cmap="gray")
-        ax.set_title(f"{title} {a.shape[0]}×{a.shape[1]}")
-        ax.axis("off")
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=80, bbox_inches="tight")
-    return f'<img alt="input and feature map" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
+def unread_line(shape, kernel_shape, stride: int, padding: int) -> str:
+    """A sentence naming the input rows and columns that no window reads, or ``""``."""
+    parts = []
+    for n, f, axis in zip(shape, kernel_shape, ("row", "column")):
+        never = unread_positions(n, f, stride, padding)
+        if never:
+            parts.append(f"{axis}{'s' if len(never) > 1 else ''} {_listed([str(i) for i in never])}")
+    if not parts:
+        return ""
+    return f"<p>Never read by any window (outlined with dashes): input {_listed(parts)}.</p>"
+
+
+def _unread_mask(shape, kernel_shape, stride: int, padding: int) -> np.ndarray:
+    """``(H + 2p, W + 2p)``: True on the input cells (not the padding) that no window reads."""
+    (h, w), (fh, fw) = shape, kernel_shape
+    mask = np.zeros((h + 2 * padding, w + 2 * padding), dtype=bool)
+    for r in unread_positions(h, fh, stride, padding):
+        mask[padding + r, padding:padding + w] = True
+    for c in unread_positions(w, fw, stride, padding):
+        mask[padding:padding + h, padding + c] = True
+    return mask
+
+
+def image_html(a: np.ndarray, caption: str, signed: bool) -> str:
+    """A grey image ``(H, W)`` as a captioned JPEG ``<img>``. ``signed`` maps (kernels whose
+    weights sum to 0) put 0 at mid-grey and stretch to their 99.5th percentile of |value|;
+    others show 0 as black and 1 as white, like the photo (the sharpened photo's overshoots
+    are clipped)."""
+    # Rounded to 9 decimals first: the photo's pixels are multiples of 1/765, so its maps lie
+    # far from any tie at the 9th decimal, and the last bits of the sums, which depend on the
+    # BLAS library's order of addition, cannot move a grey level of the stored preview.
+    a = np.round(np.asarray(a, dtype=float), 9)
+    top = float(np.percentile(np.abs(a), 99.5)) or 1.0
+    low, high = (-top, top) if signed else (0.0, 1.0)
+    shade = "0 at mid-grey" if signed else "0 black, 1 white"
+    alt = f"{caption}: a {a.shape[0]}×{a.shape[1]} grey image ({shade})"
+    return (f'<figure><img alt="{html.escape(alt)}" src="{grey_jpeg_uri(a, low, high)}">'
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+
+
+def _signed(kernel: np.ndarray) -> bool:
+    return abs(float(np.sum(kernel))) < 1e-9
 
 
 def explorer_view(image_name: str, kernel_name: str, stride: int, padding: int) -> str:
     """The HTML the explorer shows for one choice of image, kernel, stride and padding."""
-    image = worked_image() if image_name == "worked example" else sample_photo(step=4)
+    image = worked_image() if image_name == "worked example" else sample_photo(step=PHOTO_STEP)
     kernel = classic_kernels()[kernel_name]
     try:
         fmap = F.conv2d(image, kernel, stride=stride, padding=padding)
     except ValueError as err:
         return f"<p>{html.escape(str(err))}</p>"
     sizes = f"<p>Output size, {size_line(image.shape, kernel.shape, stride, padding)}.</p>"
+    unread = unread_line(image.shape, kernel.shape, stride, padding)
     if image.size <= 100:
         body = (
-            table_html(F.pad2d(image, padding), f"input (padding {padding})")
+            table_html(F.pad2d(image, padding), f"input (padding {padding})",
+                       _unread_mask(image.shape, kernel.shape, stride, padding))
             + table_html(kernel, f"kernel: {kernel_name}")
             + table_html(fmap, f"feature map, stride {stride}")
         )
     else:
-        body = _png_html(image, fmap)
-    return sizes + body
+        body = (image_html(F.pad2d(image, padding), f"input, padding {padding}", signed=False)
+                + image_html(fmap, f"{kernel_name}, stride {stride}", signed=_signed(kernel)))
+    return f'<div class="cnnlab-xp">{_STYLE}{sizes}{unread}{body}</div>'
 
 
 class ConvExplorer:
@@ -110,16 +158,22 @@ class ConvExplorer:
         self.view.value = explorer_view(self.image.value, self.kernel.value, self.stride.value, self.padding.value)
 
     def static_html(self) -> str:
-        """What the web page shows: every classic kernel applied to the worked example."""
-        image = worked_image()
-        maps = "".join(table_html(F.conv2d(image, k), name) for name, k in classic_kernels().items())
+        """What the web page shows: every classic kernel applied to the worked example and to
+        the photo (stride 1, no padding)."""
+        image, photo = worked_image(), sample_photo(step=PHOTO_STEP)
+        kernels = classic_kernels()
+        maps = "".join(table_html(F.conv2d(image, k), name) for name, k in kernels.items())
+        photos = "".join(image_html(F.conv2d(photo, k), name, signed=_signed(k))
+                         for name, k in kernels.items() if name != "identity")
         return (
-            '<div class="cnnlab-explorer-static"><p><strong>Live explorer.</strong> Run this '
-            "notebook in JupyterLab to choose the image, kernel, stride and padding yourself. "
-            "Below, a static preview: the worked example convolved (stride 1, no padding) with "
-            "each kernel of the explorer.</p>"
-            + table_html(image, "input")
-            + maps
+            '<div class="cnnlab-explorer-static cnnlab-xp">' + _STYLE
+            + "<p><strong>Live explorer.</strong> Run this notebook in JupyterLab to choose the "
+            "image, kernel, stride and padding yourself. Below, a static preview (stride 1, no "
+            "padding): the worked example convolved with each kernel of the explorer, then "
+            f"the photo, every {PHOTO_STEP}th row and column of it, with each kernel but the "
+            "identity. Maps of kernels whose weights sum to 0 show 0 as mid-grey.</p>"
+            + table_html(image, "input") + maps + "<br>"
+            + image_html(photo, "input photo", signed=False) + photos
             + "</div>"
         )
 

@@ -1,11 +1,14 @@
 """The decision-line explorer of chapter 1: sliders for ``w1``, ``w2`` and ``b`` of one
 perceptron, its line ``w1*x1 + w2*x2 + b = 0`` over the four binary inputs, and each input
-coloured by the neuron's output.
+coloured by the neuron's output; two buttons train it with Rosenblatt's rule on the target
+gate (one epoch, or until it converges, cycles or reaches the end of a slider).
 
-The page computes the outputs itself (``b + w1*x1 + w2*x2 >= 0``, in ``assets/perceptron.js``)
-so that the sliders answer at once with no kernel; ``tests/test_perceptron.py`` holds that
-formula equal to :func:`cnnlab.neuron.perceptron` on a grid of slider settings. Slider
-positions are whole numbers of tenths, ``value = position / 10``, in Python as in the page.
+The page computes the outputs and the training itself (in ``assets/perceptron.js``) so that
+the controls answer at once with no kernel. Slider positions are whole numbers of tenths,
+``value = position / 10``, and the page computes on the positions, so every sum is exact and
+a sum of exactly 0 fires; the learning rate is one position, 0.1. ``tests/test_perceptron.py``
+and ``tests/test_ch1_neurons.py`` hold the page equal to :func:`cnnlab.neuron.perceptron` and
+:func:`cnnlab.neuron.perceptron_epoch` on whole-number positions.
 """
 
 from __future__ import annotations
@@ -40,9 +43,10 @@ class PerceptronExplorer:
     def _repr_html_(self) -> str:
         return Fragment(
             kind="perceptron", assets=["keys", "perceptron"], data=self.data,
-            label="Decision-line explorer: sliders for the weights w1, w2 and the bias b of one perceptron",
+            label="Decision-line explorer: sliders for the weights w1, w2 and the bias b of one perceptron, "
+            "and buttons that train it",
             fallback="A perceptron's decision line over the four inputs (0, 0), (0, 1), (1, 0) and (1, 1), "
-            "with sliders for w1, w2 and b. It needs JavaScript: run the cell in JupyterLab (trusted "
+            "with sliders for w1, w2 and b and buttons that train it with the perceptron rule. It needs JavaScript: run the cell in JupyterLab (trusted "
             "notebook) or open the book's web page.",
         ).html()
 

@@ -3,8 +3,11 @@ or move to it with the arrow keys to read its red, green and blue values and whe
 value sits in the two layouts, ``(H, W, C)`` and ``(C, H, W)``.
 
 The values come from the array as JSON. The page computes the indices and the positions in
-memory (``(i*W + j)*C + c`` channels last, ``c*H*W + i*W + j`` channels first);
-``tests/test_pixels.py`` holds them equal to ``np.ravel_multi_index`` on every pixel.
+memory of contiguous, C-ordered arrays (``(i*W + j)*C + c`` channels last, ``c*H*W + i*W + j``
+in a contiguous channels-first copy such as ``np.ascontiguousarray(to_chw(image))``); the view
+that ``to_chw`` returns keeps the original's memory order, so there a pixel's values stay side
+by side. ``tests/test_pixels.py`` holds the positions equal to ``np.ravel_multi_index`` on every
+pixel.
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ class PixelInspector:
 def pixel_inspector(image, name: str = "crop") -> PixelInspector:
     """An inspector for a small colour ``image`` of shape ``(H, W, 3)``, uint8 (0-255), as
     image files store it; at most 16x16 pixels. ``name`` is the array's name in the readout
-    (``crop[2, 3, 0]``); the channels-first array is called ``to_chw(name)``.
+    (``crop[2, 3, 0]``); the channels-first array is called ``to_chw(name)``. The positions it
+    shows are those of contiguous arrays: ``image`` itself when it is C-contiguous (a slice of a
+    larger image is not: copy it), and a contiguous copy of ``to_chw(image)``.
     """
     img = np.asarray(image)
     if img.ndim != 3 or img.shape[-1] != 3:

@@ -80,22 +80,44 @@ class ShapeCalculator:
         ).html()
 
 
-def shape_calculator(n: int | tuple[int, int] = (40, 50), kernel_size: int = 3, stride: int = 1,
-                     padding: int | str = 1, dilation: int = 1) -> ShapeCalculator:
+def _pair(name: str, v, low: int) -> tuple[int, int]:
+    """``v`` as a (height, width) pair of whole numbers of at least ``low``, or a teaching error."""
+    pair = (v, v) if isinstance(v, int) and not isinstance(v, bool) else v
+    if (not isinstance(pair, (tuple, list)) or len(pair) != 2
+            or not all(isinstance(x, int) and not isinstance(x, bool) and x >= low for x in pair)):
+        raise ValueError(f"shape_calculator opens with whole numbers of at least {low} for {name}, "
+                         f"one number or a (height, width) pair such as (3, 5); got {v!r}.")
+    return int(pair[0]), int(pair[1])
+
+
+def _field(pair: tuple[int, int]) -> str:
+    """The text the page's box shows: "3" for (3, 3), "3, 5" for (3, 5)."""
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}, {pair[1]}"
+
+
+def shape_calculator(n: int | tuple[int, int] = (40, 50), kernel_size: int | tuple[int, int] = 3,
+                     stride: int | tuple[int, int] = 1, padding: int | str | tuple[int, int] = 1,
+                     dilation: int | tuple[int, int] = 1) -> ShapeCalculator:
     """An interactive calculator of a convolution's output size, opened at these numbers.
 
-    The reader types the input's height and width, the kernel size, the stride, the padding
-    (a number per side, ``valid`` or ``same``) and the dilation; the page shows the formula
-    with those numbers, the output size, which input cells the windows read, what goes wrong
-    (a kernel larger than the padded input, rows and columns never read, 'same' with a
-    stride), and the same layer in the conventions of other texts and of TensorFlow/Keras.
-    The page computes in JavaScript; :func:`axis_report` is the Python reference it is
-    tested against.
+    ``n`` is the input's (height, width) or one number for a square input; ``kernel_size``,
+    ``stride``, ``padding`` (cells per side) and ``dilation`` are one number or a (height,
+    width) pair, as in PyTorch's ``nn.Conv2d``; ``padding`` may also be ``'valid'`` or
+    ``'same'``. The reader can retype every field; the page shows the formula with those
+    numbers, the output size, which input cells the windows read, what goes wrong (a kernel
+    larger than the padded input, rows and columns never read, 'same' with a stride), and the
+    same layer in the conventions of other texts and of TensorFlow/Keras. The page computes
+    in JavaScript; :func:`axis_report` is the Python reference it is tested against, one axis
+    at a time.
     """
-    h, w = (n, n) if isinstance(n, int) else n
-    for v in (h, w, kernel_size, stride, dilation):
-        if not isinstance(v, int) or v < 1:
-            raise ValueError(f"shape_calculator opens with whole numbers of at least 1, got {v!r}.")
-    axis_report(h, kernel_size, 1 if padding == "same" else stride, padding, dilation)  # a bad padding raises here
-    return ShapeCalculator({"h": h, "w": w, "kernel": kernel_size, "stride": stride,
-                            "padding": str(padding), "dilation": dilation})
+    h, w = _pair("the input size n", n, 1)
+    k, s, d = _pair("kernel_size", kernel_size, 1), _pair("stride", stride, 1), _pair("dilation", dilation, 1)
+    if isinstance(padding, str):
+        pad = (padding, padding)
+    else:
+        pad = _pair("padding", padding, 0)
+    for i, size in enumerate((h, w)):   # a bad padding string raises here, with axis_report's words
+        axis_report(size, k[i], 1 if pad[i] == "same" else s[i], pad[i], d[i])
+    return ShapeCalculator({"h": h, "w": w, "kernel": _field(k), "stride": _field(s),
+                            "padding": padding if isinstance(padding, str) else _field(pad),
+                            "dilation": _field(d)})

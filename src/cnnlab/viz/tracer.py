@@ -1,10 +1,12 @@
 """The network tracer: build a network layer by layer in the page and read each layer's
-output shape, parameters and multiply-adds after every edit.
+output shape, receptive field, parameters and multiply-adds after every edit, and the memory
+of one training step on a batch (:func:`cnnlab.tables.training_memory`).
 
 The page must compute here (the reader invents the network), so ``assets/tracer.js`` holds
 the formulas of :func:`cnnlab.summary` in JavaScript and exposes them as
-``window.cnnlabTracer.trace(spec)``; the tests hold the two equal on the presets and on
-random stacks. Networks are the specs of :mod:`cnnlab.models`. The display is one
+``window.cnnlabTracer.trace(spec)`` and ``window.cnnlabTracer.memory(...)``; the tests hold
+them equal on the presets and on random stacks. A long network scrolls in its own box, and
+on a narrow screen each layer becomes a card, so nothing scrolls sideways. Networks are the specs of :mod:`cnnlab.models`. The display is one
 :class:`cnnlab.viz.embed.Fragment`, so it works on the static site and in JupyterLab alike.
 """
 
@@ -34,7 +36,7 @@ class NetworkTracer:
         return Fragment(
             kind="tracer", assets=["tracer"], data=self.data,
             label="Network tracer: edit, add or remove layers and read each layer's output shape, "
-                  "parameters and multiply-adds",
+                  "receptive field, parameters and multiply-adds, and the training memory of a batch",
             fallback=f"Network tracer ({self.start}). It needs JavaScript: run the cell in JupyterLab "
                      "(trusted notebook) or open the book's web page. In code, cnnlab.summary("
                      "cnnlab.models.build(spec), input_shape) prints the same table.",

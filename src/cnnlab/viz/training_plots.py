@@ -5,6 +5,8 @@ Each function draws and returns its Figure and never calls ``plt.show()``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
@@ -27,18 +29,29 @@ def plot_history(history) -> Figure:
     return fig
 
 
-def _grid(images: np.ndarray, titles: list[str], ncols: int, size: float, cmap: str, symmetric: bool) -> Figure:
+def _own_range(img: np.ndarray) -> tuple[None, None]:
+    return None, None  # matplotlib stretches each image from its smallest to its largest value
+
+
+def _grid(images: np.ndarray, titles: list[str], ncols: int, size: float, cmap: str,
+          limits: Callable[[np.ndarray], tuple[float | None, float | None]] = _own_range) -> Figure:
+    """Images ``(N, H, W)`` in a grid, each drawn from ``vmin`` to ``vmax = limits(image)``."""
     n = len(images)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, (size + 0.3) * nrows), squeeze=False)
     for ax in axes.flat:
         ax.axis("off")
     for ax, img, title in zip(axes.flat, images, titles):
-        top = float(np.abs(img).max()) or 1.0
-        ax.imshow(img, cmap=cmap, vmin=-top if symmetric else None, vmax=top if symmetric else None)
+        vmin, vmax = limits(img)
+        ax.imshow(img, cmap=cmap, vmin=vmin, vmax=vmax)
         ax.set_title(title, fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def _symmetric(img: np.ndarray) -> tuple[float, float]:
+    top = float(np.abs(img).max()) or 1.0
+    return -top, top
 
 
 def show_kernels(weight: np.ndarray, ncols: int = 8, size: float = 1.0) -> Figure:
@@ -47,15 +60,23 @@ def show_kernels(weight: np.ndarray, ncols: int = 8, size: float = 1.0) -> Figur
     weight = np.asarray(weight)
     if weight.ndim != 4 or weight.shape[1] != 1:
         raise ValueError(f"show_kernels draws one-channel kernels (FN, 1, FH, FW); got shape {weight.shape}.")
-    return _grid(weight[:, 0], [f"kernel {i}" for i in range(len(weight))], ncols, size, "gray", True)
+    return _grid(weight[:, 0], [f"kernel {i}" for i in range(len(weight))], ncols, size, "gray", _symmetric)
 
 
 def show_feature_maps(maps: np.ndarray, title: str, ncols: int = 8, size: float = 1.0) -> Figure:
-    """The channels of one example's feature maps ``(C, H, W)``, one small image each."""
+    """The channels of one example's feature maps ``(C, H, W)``, one small image each.
+
+    Drawn like the digits, dark on white: white is 0 and black the largest value of *all*
+    the maps, so a weak map looks faint and a map that is 0 everywhere is blank. The maps
+    must not be negative (draw them after the ReLU)."""
     maps = np.asarray(maps)
     if maps.ndim != 3:
         raise ValueError(f"show_feature_maps needs one example's maps (C, H, W); got shape {maps.shape}.")
-    fig = _grid(maps, [f"channel {i}" for i in range(len(maps))], ncols, size, "gray", False)
+    if maps.min() < 0:
+        raise ValueError("show_feature_maps draws 0 as white, so the maps must not be negative; "
+                         "draw them after the ReLU (e.g. activations(...)[1] rather than [0]).")
+    top = float(maps.max()) or 1.0
+    fig = _grid(maps, [f"channel {i}" for i in range(len(maps))], ncols, size, "gray_r", lambda m: (0.0, top))
     fig.suptitle(title, y=1.02)
     return fig
 
@@ -82,4 +103,4 @@ def show_digits(images: np.ndarray, titles: list[str], ncols: int = 8, size: flo
     images = np.asarray(images)
     if images.ndim == 4:
         images = images[:, 0]
-    return _grid(images, titles, ncols, size, "gray_r", False)
+    return _grid(images, titles, ncols, size, "gray_r")

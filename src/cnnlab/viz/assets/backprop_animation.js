@@ -15,7 +15,7 @@ stepper({
     var m = currentMode(state), st = m.steps[state.step], tables = [], view = [];
     m.panels.forEach(function (p, k) {
       var cells = (st.grids && st.grids[String(k)]) || p.cells;
-      var t = table(cells, "cnnlab-bp-" + p.cls, p.label);
+      var t = table(cells, "cnnlab-bp-" + p.cls, p.label, p.origin);  /* origin: a padded grid counts from -p */
       tables.push(t);
       view.push(figure(t, p.caption));
       if (k < m.ops.length) { view.push(el("span", { "class": "cnnlab-op", "aria-hidden": "true" }, m.ops[k])); }

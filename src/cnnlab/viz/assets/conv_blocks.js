@@ -1,15 +1,19 @@
 /* Renderer of the block diagram (cnnlab.viz.conv_blocks): input, filter bank and output as
-   3-D boxes (oblique view: width to the right, height down, depth into the page) whose
-   sizes grow with their shapes, and labels with the exact numbers. The depth that must
-   match (the input's C, each filter's C) is drawn in one colour, the number of filters and
-   the output's depth (FN) in another. outSize is the only formula computed here; the tests
-   hold it equal to cnnlab.conv_output_size. */
+   3-D boxes (oblique view: width to the right, height down, depth into the page) and labels
+   with the exact numbers. Every size (height, width, channels, filters) is drawn on one
+   logarithmic scale, side(n): each doubling adds STEP pixels, so 224 and 112 differ by one
+   step and 1 and 230 both fit without a cap. The depth that must match (the input's C, each
+   filter's C) is drawn in one colour, the number of filters and the output's depth (FN) in
+   another. The picture's viewBox is fitted to what was drawn. outSize is the only formula
+   computed here; the tests hold it equal to cnnlab.conv_output_size. */
 var NS = "http://www.w3.org/2000/svg";
+var STEP = 12;
 function outSize(n, k, s, p) {
   var span = n + 2 * p - k;
   return span < 0 ? null : Math.floor(span / s) + 1;
 }
-window.cnnlabBlocks = { outSize: outSize };
+function side(n) { return 8 + STEP * Math.log2(n); }  /* log scale: side(2n) = side(n) + STEP */
+window.cnnlabBlocks = { outSize: outSize, side: side };
 
 function svg(tag, attrs, text) {
   var node = document.createElementNS(NS, tag);
@@ -17,10 +21,14 @@ function svg(tag, attrs, text) {
   if (text !== undefined) { node.textContent = text; }
   return node;
 }
-function px(n, most) { return Math.min(most, 6 + 12 * Math.sqrt(n)); }  /* square-root scale */
+var bounds;
+function reach(x0, y0, x1, y1) {
+  bounds = [Math.min(bounds[0], x0), Math.min(bounds[1], y0), Math.max(bounds[2], x1), Math.max(bounds[3], y1)];
+}
 function box(g, x, y, w, h, d, cls, depthCls) {
   /* A cuboid with its front face at (x, y), w wide and h high, and depth d drawn up-right. */
   var dx = d * 0.6, dy = -d * 0.45;
+  reach(x, y + dy, x + w + dx, y + h);
   g.appendChild(svg("polygon", { "class": "face top " + cls,
     points: [x, y, x + dx, y + dy, x + w + dx, y + dy, x + w, y].join(" ") }));
   g.appendChild(svg("polygon", { "class": "face side " + cls,
@@ -29,12 +37,20 @@ function box(g, x, y, w, h, d, cls, depthCls) {
   g.appendChild(svg("line", { "class": "depth " + depthCls, x1: x, y1: y, x2: x + dx, y2: y + dy }));
   return { right: x + w + dx, top: y + dy };
 }
-function label(g, x, y, text, cls) { g.appendChild(svg("text", { x: x, y: y, "class": cls || "" }, text)); }
+function label(g, x, y, text, cls) {
+  /* A text whose extent is estimated from its length: 13 px letters, 26 px for the operators. */
+  var size = cls === "op" ? 26 : 13;
+  reach(x, y - size, x + 0.6 * size * text.length, y + 4);
+  g.appendChild(svg("text", { x: x, y: y, "class": cls || "" }, text));
+}
 
 var v = {};
 Object.keys(data.start).forEach(function (k) { v[k] = data.start[k]; });
 var picture = el("div", { "class": "cnnlab-picture" });
 var formula = el("p", { "class": "cnnlab-formula" });
+var note = el("p", { "class": "cnnlab-note" },
+  "Sizes are drawn on a log scale: each doubling adds the same length, so a side of 224 is one step longer than 112, " +
+  "not twice as long. The labels give the exact numbers.");
 var status = el("p", { "class": "cnnlab-status", role: "status", "aria-live": "polite" });
 var controls = el("div", { "class": "cnnlab-controls" });
 Object.keys(data.options).forEach(function (key) {
@@ -57,11 +73,12 @@ function draw() {
     filters: v.FN + "×" + v.C + "×" + v.K + "×" + v.K,
     output: o === null ? "none" : v.N + "×" + v.FN + "×" + o + "×" + o
   };
-  var W = 720, H = 250, g = svg("svg", { viewBox: "0 0 " + W + " " + H, width: W, height: H, role: "img",
+  var g = svg("svg", { role: "img",
     "aria-label": "Input " + shapes.input + ", filters " + shapes.filters + ", output " + shapes.output });
   var base = 190, x = 16;
+  bounds = [x, base, x, base];
   /* input: N copies, at most 3 drawn */
-  var s = px(v.H, 110), d = px(v.C, 90);
+  var s = side(v.H), d = side(v.C);
   var copies = Math.min(v.N, 3), end = null;
   for (var b = copies - 1; b >= 0; b--) { end = box(g, x + b * 10, base - s - b * 10, s, s, d, "in", "c"); }
   label(g, x, base + 18, "input (N, C, H, W)", "name");
@@ -71,7 +88,7 @@ function draw() {
   label(g, x, base - 60, "⋆", "op");
   x += 30;
   /* filter bank: FN filters, at most 4 drawn */
-  var fs = px(v.K, 60), fd = d, shown = Math.min(v.FN, 4), step = Math.min(fs + 12, 150 / shown);
+  var fs = side(v.K), fd = d, shown = Math.min(v.FN, 4), step = Math.min(fs + 12, 150 / shown);
   for (var f = 0; f < shown; f++) { box(g, x + f * 8, base - fs - (shown - 1 - f) * step, fs, fs, fd, "filter", "c"); }
   if (v.FN > shown) { label(g, x + fs + fd * 0.6 + 40, base - fs, "… " + (v.FN - shown) + " more", "shape"); }
   label(g, x, base + 18, "filters (FN, C, FH, FW)", "name");
@@ -84,12 +101,16 @@ function draw() {
   if (o === null) {
     label(g, x, base - 60, "no output: the kernel is larger than the padded input", "bad");
   } else {
-    var os = px(o, 110), od = px(v.FN, 90);
+    var os = side(o), od = side(v.FN);
     for (b = copies - 1; b >= 0; b--) { box(g, x + b * 10, base - os - b * 10, os, os, od, "out", "fn"); }
     label(g, x + os + od * 0.6 + 22, base - os - od * 0.45 + 12, "FN = " + v.FN, "fn");
   }
   label(g, x, base + 18, "output (N, FN, OH, OW)", "name");
   label(g, x, base + 36, shapes.output, "shape");
+  var m = 8, w = bounds[2] - bounds[0] + 2 * m, h = bounds[3] - bounds[1] + 2 * m;
+  g.setAttribute("viewBox", [bounds[0] - m, bounds[1] - m, w, h].map(Math.round).join(" "));
+  g.setAttribute("width", Math.round(w));
+  g.setAttribute("height", Math.round(h));
   picture.replaceChildren(g);
   formula.textContent = o === null
     ? "OH = ⌊(" + v.H + " + 2·" + v.P + " − " + v.K + ") / " + v.S + "⌋ + 1 is undefined: " + v.H + " + 2·" + v.P + " < " + v.K + "."
@@ -99,5 +120,5 @@ function draw() {
   status.textContent = "Input " + shapes.input + ", filters " + shapes.filters + ", output " + shapes.output + ".";
   root.setAttribute("aria-label", "Block diagram of a convolution: " + status.textContent);
 }
-root.querySelector(".cnnlab-body").replaceChildren(picture, formula, status, controls);
+root.querySelector(".cnnlab-body").replaceChildren(picture, note, formula, status, controls);
 draw();

@@ -6,18 +6,22 @@ function el(tag, attrs, text) {
   if (text !== undefined) { node.textContent = text; }
   return node;
 }
-function table(rows, cls, label) {
+function table(rows, cls, label, origin) {
   /* A grid of numbers with its row and column indices as headers, so that a screen reader
-     announces "row 2, column 3" with each number. cellAt(t, r, c) reaches a number's cell. */
+     announces "row 2, column 3" with each number. `origin` ([row, column], [0, 0] unless
+     given) is the index of the first cell: a padded image counts its border -p, ..., so that
+     its headers are the input's positions, as the status texts are. cellAt(t, r, c) reaches
+     the number in the r-th row and c-th column of `rows`, whatever their headers. */
+  var r0 = origin ? origin[0] : 0, c0 = origin ? origin[1] : 0;
   var t = el("table", { "class": cls, "aria-label": label });
   var head = el("tr");
   head.appendChild(el("td", { "class": "corner" }));
-  (rows[0] || []).forEach(function (_, c) { head.appendChild(el("th", { scope: "col" }, String(c))); });
+  (rows[0] || []).forEach(function (_, c) { head.appendChild(el("th", { scope: "col" }, String(c + c0))); });
   t.appendChild(el("thead")).appendChild(head);
   var body = t.appendChild(el("tbody"));
   rows.forEach(function (row, r) {
     var tr = el("tr");
-    tr.appendChild(el("th", { scope: "row" }, String(r)));
+    tr.appendChild(el("th", { scope: "row" }, String(r + r0)));
     row.forEach(function (v) { tr.appendChild(el("td", {}, v)); });
     body.appendChild(tr);
   });

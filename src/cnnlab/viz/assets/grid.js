@@ -16,11 +16,15 @@ function padded(rows, p, fill) {
   return out;
 }
 function marked(cells, label, cls, top, left, fh, fw, dilation) {
-  /* A table of {v, pad} cells with the fh x fw window at (top, left) outlined. With a
+  /* A table of {v, pad} cells with the fh x fw window at (top, left) (indices into `cells`)
+     outlined; its headers number the input's rows and columns, the padding negative. With a
      dilation d > 1 the window's taps sit d cells apart: they are marked "win", the cells
      between them, which the window skips, "gap". */
   var d = dilation || 1, spanH = d * (fh - 1) + 1, spanW = d * (fw - 1) + 1;
-  var t = table(cells.map(function (row) { return row.map(function (c) { return c.v; }); }), cls, label);
+  var r0 = 0, c0 = 0;  /* rows and columns of padding before the input: its headers count from -p */
+  while (r0 < cells.length && cells[r0].every(function (c) { return c.pad; })) { r0++; }
+  while (c0 < cells[0].length && cells.every(function (row) { return row[c0].pad; })) { c0++; }
+  var t = table(cells.map(function (row) { return row.map(function (c) { return c.v; }); }), cls, label, [-r0, -c0]);
   cells.forEach(function (row, r) {
     row.forEach(function (px, c) {
       var k = px.pad ? ["pad"] : [];

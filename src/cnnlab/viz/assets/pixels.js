@@ -1,9 +1,10 @@
 /* The pixel inspector (cnnlab.viz.pixel_inspector): every pixel of a small colour image is a
    cell; hovering or focusing one shows its (r, g, b) values, their indices in the (H, W, C)
-   and (C, H, W) layouts, and their positions in memory. tests/test_pixels.py holds offsets()
-   equal to numpy's np.ravel_multi_index. */
+   and (C, H, W) layouts, and their positions in memory when each layout is stored
+   contiguously, in C order (to_chw itself returns a view, in which a pixel's three values stay
+   side by side). tests/test_pixels.py holds offsets() equal to numpy's np.ravel_multi_index. */
 function offsets(h, w, c, i, j, ch) {
-  /* Positions of value (i, j, ch) in a C-ordered array: channels last, then channels first. */
+  /* Positions of value (i, j, ch) in contiguous, C-ordered arrays: channels last, then channels first. */
   return [(i * w + j) * c + ch, ch * h * w + i * w + j];
 }
 window.cnnlabPixels = { offsets: offsets };
@@ -43,7 +44,8 @@ window.cnnlabPixels = { offsets: offsets };
       c.setAttribute("tabindex", here ? "0" : "-1");
     });
     swatch.style.background = "rgb(" + v[0] + ", " + v[1] + ", " + v[2] + ")";
-    var rows = [["channel", "value", name + "[i, j, c]", "position (H, W, C)", "to_chw(" + name + ")[c, i, j]", "position (C, H, W)"]];
+    var rows = [["channel", "value", name + "[i, j, c]", "position in C order", "to_chw(" + name + ")[c, i, j]",
+                 "position in a contiguous copy"]];
     for (var ch = 0; ch < C; ch++) {
       var o = offsets(h, w, C, i, j, ch);
       rows.push([ch + " " + names[ch], String(v[ch]), "[" + i + ", " + j + ", " + ch + "]", String(o[0]),
@@ -58,8 +60,8 @@ window.cnnlabPixels = { offsets: offsets };
     var o0 = offsets(h, w, C, i, j, 0), o2 = offsets(h, w, C, i, j, 2);
     status.textContent = "Row " + i + ", column " + j + ": (r, g, b) = (" + v.join(", ") + "). " +
       "(H, W, C): " + name + "[" + i + ", " + j + ", 0 to 2], positions " + o0[0] + " to " + o2[0] + ", side by side. " +
-      "(C, H, W): to_chw(" + name + ")[0 to 2, " + i + ", " + j + "], positions " + o0[1] + ", " +
-      offsets(h, w, C, i, j, 1)[1] + ", " + o2[1] + ", " + (h * w) + " apart.";
+      "(C, H, W): to_chw(" + name + ")[0 to 2, " + i + ", " + j + "]; in a contiguous copy, positions " + o0[1] + ", " +
+      offsets(h, w, C, i, j, 1)[1] + ", " + o2[1] + ", " + (h * w) + " apart (in the view that to_chw returns, still side by side).";
   }
   cells.forEach(function (cell) {
     var i = Number(cell.getAttribute("data-row")), j = Number(cell.getAttribute("data-col"));

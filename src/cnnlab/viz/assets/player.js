@@ -6,6 +6,23 @@
      total(state)     the number of steps for the current choices
      draw(state)      {view: [nodes], expr: text, status: short text} for state.step
      describe(state)  what the animation shows now, for its accessible name */
+function keptTogether(nodes) {
+  /* The view's panels, each operator sign (→, ×, +) wrapped with the panel after it: when a
+     narrow page wraps the row, a sign starts the next line with its panel and never dangles
+     at the end of the line before. */
+  var out = [];
+  for (var i = 0; i < nodes.length; i++) {
+    if (nodes[i].classList.contains("cnnlab-op") && i + 1 < nodes.length) {
+      var pair = el("div", { "class": "cnnlab-then" });
+      pair.appendChild(nodes[i]);
+      pair.appendChild(nodes[++i]);
+      out.push(pair);
+    } else {
+      out.push(nodes[i]);
+    }
+  }
+  return out;
+}
 function stepper(r) {
   var state = { step: 0, timer: null };
   var view = el("div", { "class": "cnnlab-view" });
@@ -46,7 +63,7 @@ function stepper(r) {
     var total = r.total(state);
     state.step = Math.max(0, Math.min(state.step, total - 1));
     var shown = r.draw(state);
-    view.replaceChildren.apply(view, shown.view);
+    view.replaceChildren.apply(view, keptTogether(shown.view));
     expr.textContent = shown.expr;
     var where = "Step " + (state.step + 1) + " of " + total;
     if (state.timer === null) { status.textContent = where + ": " + shown.status; }

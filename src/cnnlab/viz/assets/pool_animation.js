@@ -1,6 +1,7 @@
 /* Renderer of the pooling animation (cnnlab.viz.pool_animation): the input with the window
-   outlined, the window's arg-max marked (max pooling) or its sum and count (average
-   pooling), and the output filling in. Cells no window reads are struck through. Every
+   outlined; for max pooling only the window's arg-max is filled, since it alone reaches the
+   output, for average pooling every cell of the window, with its sum and count; and the
+   output filling in. Cells no window reads are struck through. Every
    number comes from cnnlab as JSON; this script only lays them out. */
 function setting(state) {
   var st = data.settings[state.setting], mode = data.modes[state.mode];
@@ -28,6 +29,7 @@ stepper({
     st.unread.forEach(function (rc) { cellAt(input, rc[0] + p, rc[1] + p).classList.add("unread"); });
     var value = sc.out[i][j], how;
     if (sc.mode === "max") {
+      input.classList.add("cnnlab-argmax");
       cellAt(input, win[0] + p, win[1] + p).classList.add("best");
       how = "the largest, at row " + win[0] + ", column " + win[1] + " of the input";
     } else {
