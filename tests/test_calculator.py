@@ -9,7 +9,7 @@ import pytest
 
 import cnnlab
 from cnnlab import functional as F
-from cnnlab import tf_output_size, tf_padding, window_coverage
+from cnnlab import tf_output_size, tf_padding, unread_positions, window_coverage
 from cnnlab.viz import axis_report, shape_calculator
 
 
@@ -84,7 +84,13 @@ def test_tf_and_pytorch_same_agree_at_stride_1():
     (lambda: tf_padding(5, 3, stride=0), ValueError, "stride must be at least 1"),
     (lambda: window_coverage(5, 7), ValueError, "not even one window fits"),
     (lambda: window_coverage(5, 3, stride=2, padding="same"), ValueError, "not supported for strided"),
-    (lambda: shape_calculator(0), ValueError, "whole numbers of at least 1"),
+    (lambda: shape_calculator(0), ValueError, "the input size n must be at least 1"),
+    (lambda: shape_calculator(5, kernel_size=2.5), TypeError, "kernel_size must be a whole number"),
+    (lambda: shape_calculator((5, 6, 7)), TypeError, r"\(height, width\) pair, got \(5, 6, 7\) with 3"),
+    (lambda: shape_calculator(5, stride=(1, 0)), ValueError, "stride must be at least 1"),
+    (lambda: shape_calculator(5, padding=-1), ValueError, "padding must be 0 or more"),
+    (lambda: unread_positions(8, 3, padding=(1, 1)), TypeError, "works along one axis"),
+    (lambda: window_coverage(8, (3, 3)), TypeError, "once for the rows and once for the columns"),
     (lambda: shape_calculator(5, padding="full"), ValueError, "not a padding convolutions know"),
     (lambda: axis_report(5, 3, 1, -1), ValueError, "padding must be 0 or more"),
 ])

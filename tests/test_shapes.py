@@ -79,7 +79,7 @@ def test_pool_output_size_ceil_mode(args, expected):
         (lambda: pool_output_size(6, 3, padding="same"), TypeError, "padding must be a whole number"),
         (lambda: same_padding(0), ValueError, "kernel_size must be at least 1"),
         (lambda: unread_positions(0, 1), ValueError, "input size n must be at least 1"),
-        (lambda: unread_positions(5, (3, 3)), TypeError, "kernel_size must be a whole number"),
+        (lambda: unread_positions(5, (3, 3)), TypeError, "kernel_size=(3, 3) is a (height, width) pair, but this function works along one axis"),
         (lambda: unread_positions(5, 3, stride=2, padding="same"), ValueError, "not supported for strided"),
     ],
 )

@@ -332,8 +332,10 @@ def window_coverage(
     >>> window_coverage(5, 2, stride=2)
     [1, 1, 1, 1, 0]
     """
-    n, f, s, d = (_whole(v, name) for v, name in
+    n, f, s, d = (_one_axis(v, name) for v, name in
                   ((n, "n"), (kernel_size, "kernel_size"), (stride, "stride"), (dilation, "dilation")))
+    if not isinstance(padding, str):
+        padding = _one_axis(padding, "padding")
     if n < 1:
         raise ValueError(f"the input size n must be at least 1, got {n!r}.")
     before = padding_pairs(padding, f, s, d)[0][0]
@@ -345,6 +347,17 @@ def window_coverage(
             if 0 <= pos < n:
                 counts[pos] += 1
     return counts
+
+
+def _one_axis(value: object, name: str) -> int:
+    """``value`` as one whole number, or a TypeError that says the function works one axis at a time."""
+    if isinstance(value, (tuple, list)):
+        raise TypeError(
+            f"{name}={value!r} is a (height, width) pair, but this function works along one axis. "
+            "Call it once for the rows and once for the columns, e.g. "
+            "unread_positions(h, kh, sh, ph) and unread_positions(w, kw, sw, pw)."
+        )
+    return _whole(value, name)
 
 
 def tf_padding(n: int, kernel_size: int, stride: int = 1, dilation: int = 1) -> tuple[int, int]:
@@ -362,7 +375,7 @@ def tf_padding(n: int, kernel_size: int, stride: int = 1, dilation: int = 1) -> 
     >>> tf_padding(7, 1, stride=2)
     (0, 0)
     """
-    n, f, s, d = (_whole(v, name) for v, name in
+    n, f, s, d = (_one_axis(v, name) for v, name in
                   ((n, "n"), (kernel_size, "kernel_size"), (stride, "stride"), (dilation, "dilation")))
     if n < 1:
         raise ValueError(f"the input size n must be at least 1, got {n!r}.")

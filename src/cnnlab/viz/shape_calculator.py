@@ -8,6 +8,9 @@ so that readers can type any numbers. :func:`axis_report` is its Python twin, bu
 from __future__ import annotations
 
 from ..shapes import (
+    _at_least,
+    check_dilation,
+    check_hyper,
     conv_output_size,
     padding_pairs,
     tf_output_size,
@@ -80,16 +83,6 @@ class ShapeCalculator:
         ).html()
 
 
-def _pair(name: str, v, low: int) -> tuple[int, int]:
-    """``v`` as a (height, width) pair of whole numbers of at least ``low``, or a teaching error."""
-    pair = (v, v) if isinstance(v, int) and not isinstance(v, bool) else v
-    if (not isinstance(pair, (tuple, list)) or len(pair) != 2
-            or not all(isinstance(x, int) and not isinstance(x, bool) and x >= low for x in pair)):
-        raise ValueError(f"shape_calculator opens with whole numbers of at least {low} for {name}, "
-                         f"one number or a (height, width) pair such as (3, 5); got {v!r}.")
-    return int(pair[0]), int(pair[1])
-
-
 def _field(pair: tuple[int, int]) -> str:
     """The text the page's box shows: "3" for (3, 3), "3, 5" for (3, 5)."""
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}, {pair[1]}"
@@ -110,12 +103,10 @@ def shape_calculator(n: int | tuple[int, int] = (40, 50), kernel_size: int | tup
     in JavaScript; :func:`axis_report` is the Python reference it is tested against, one axis
     at a time.
     """
-    h, w = _pair("the input size n", n, 1)
-    k, s, d = _pair("kernel_size", kernel_size, 1), _pair("stride", stride, 1), _pair("dilation", dilation, 1)
-    if isinstance(padding, str):
-        pad = (padding, padding)
-    else:
-        pad = _pair("padding", padding, 0)
+    h, w = _at_least(n, "the input size n", 1, "an input needs at least one row and one column.")
+    k, s, p = check_hyper(kernel_size, stride, 0 if isinstance(padding, str) else padding)
+    d = check_dilation(dilation)
+    pad = (padding, padding) if isinstance(padding, str) else p
     for i, size in enumerate((h, w)):   # a bad padding string raises here, with axis_report's words
         axis_report(size, k[i], 1 if pad[i] == "same" else s[i], pad[i], d[i])
     return ShapeCalculator({"h": h, "w": w, "kernel": _field(k), "stride": _field(s),
