@@ -3,7 +3,11 @@ in with the password on their slip and opens chapter 3's nbgitpuller link in Chr
 student edition is pulled from the classroom's git server into their home, and the chapter
 runs to the end in JupyterLab with no error output and no console error. A student cannot
 open the other's server, and nobody logs in with someone else's password. The link
-generator builds the same links as nbgitpuller's page (``URLSearchParams`` in Chromium)."""
+generator builds the same links as nbgitpuller's page (``URLSearchParams`` in Chromium).
+
+Under attack and under a service manager: a burst of wrong passwords is throttled (per name
+and per client address) while the real student still logs in; Ctrl-C, SIGTERM and SIGHUP
+each stop everything; an idle server is culled; the git server takes a free port."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 
 from book_paths import ROOT
 from browser import RAN_ALL, is_citation_lint, launch, wait_until_serving
@@ -24,37 +29,50 @@ sys.path.insert(0, str(ROOT / "book" / "tools"))
 import classroom  # noqa: E402
 
 STUDENTS = ["alice", "bob"]
+LOCKOUT = 2  # seconds; the teacher's default is 60
 
 
-@pytest.fixture(scope="module")
-def hub(tmp_path_factory):
-    """A running classroom: its address, folder and passwords."""
-    folder = tmp_path_factory.mktemp("classroom")
+def start_classroom(folder: Path, *args: str) -> tuple[subprocess.Popen, str, Path]:
+    """``classroom.py classroom`` for alice and bob in ``folder``, once it serves: the process
+    (its own process group, as a terminal's foreground job), the hub's address, its log."""
     log = folder.parent / f"{folder.name}.log"  # a file, not a pipe: the students' servers and kernels inherit it
-    port, git_port = classroom.free_port(), classroom.free_port()
+    port = classroom.free_port()
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, str(ROOT / "book" / "tools" / "classroom.py"), "classroom",
-             "--students", ",".join(STUDENTS), "--port", str(port), "--git-port", str(git_port), "--dir", str(folder)],
+             "--students", ",".join(STUDENTS), "--port", str(port), "--dir", str(folder), *args],
             stdout=out, stderr=subprocess.STDOUT, text=True, start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}/"
     wait_until_serving(url + "hub/api", process, log=log)
-    yield url, folder, json.loads((folder / "passwords.json").read_text())
-    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in a terminal: the whole foreground group
+    return process, url, log
+
+
+def stopped_by(process: subprocess.Popen, folder: Path, log: Path, how: str) -> None:
+    """Wait for the classroom to exit after ``how``, and check it left nothing running."""
     try:
-        process.wait(timeout=90)  # classroom.stop: 30 s of grace, then 30 after SIGTERM
+        process.wait(timeout=90)  # classroom.stop: 60 s for the hub's shutdown, then SIGKILL
     except subprocess.TimeoutExpired:
         still = left_running(folder)
         os.killpg(process.pid, signal.SIGKILL)
-        pytest.fail(f"the classroom did not stop within 90 s of Ctrl-C; running: {still}; "
+        pytest.fail(f"the classroom did not stop within 90 s of {how}; running: {still}; "
                     f"its output ends:\n{log.read_text(errors='replace')[-6000:]}")
     assert process.returncode == 0, log.read_text(errors="replace")[-3000:]
     for _ in range(40):  # a kernel notices within a few seconds that its server has gone
         if not left_running(folder):
             break
         time.sleep(0.25)
-    assert left_running(folder) == [], f"Ctrl-C left these running; output:\n{log.read_text(errors='replace')[-6000:]}"
+    assert left_running(folder) == [], f"{how} left these running; output:\n{log.read_text(errors='replace')[-6000:]}"
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory):
+    """A running classroom: its address, folder and passwords."""
+    folder = tmp_path_factory.mktemp("classroom")
+    process, url, log = start_classroom(folder, "--lockout", str(LOCKOUT))
+    yield url, folder, json.loads((folder / "passwords.json").read_text())
+    os.killpg(process.pid, signal.SIGINT)  # Ctrl-C in a terminal: the whole foreground group
+    stopped_by(process, folder, log, "Ctrl-C")
 
 
 def left_running(folder: Path) -> list[str]:
@@ -175,3 +193,121 @@ def test_passwords_are_personal(hub, hub_browser):
     page = log_in(hub_browser, url, "mallory", passwords["bob"])
     assert "Invalid username or password" in page.content()
     page.context.close()
+
+
+def attempt(session: requests.Session, url: str, name: str, password: str) -> int:
+    """One login through the hub's form, as a script would send it: the answer's status
+    (302 logged in, 403 wrong password, 429 refused unread)."""
+    if "_xsrf" not in session.cookies:
+        session.get(url + "hub/login")
+    form = {"username": name, "password": password, "_xsrf": session.cookies["_xsrf"]}
+    return session.post(url + "hub/login", data=form, allow_redirects=False).status_code
+
+
+def test_a_burst_of_wrong_passwords_is_throttled(hub):
+    """After 5 wrong passwords for a name, that name is refused unread for the lockout, even
+    with the right password; other students are not; the real owner logs in afterwards. After
+    20 wrong ones from one address, spread over many names, the address is refused too."""
+    url, _, passwords = hub
+    attacker = requests.Session()
+    started = time.perf_counter()
+    codes = [attempt(attacker, url, "teacher", f"guess-{i}") for i in range(30)]
+    seconds = time.perf_counter() - started
+    assert codes == [403] * 5 + [429] * 25, codes
+    assert attempt(attacker, url, "teacher", passwords["teacher"]) == 429  # a right guess learns nothing
+    print(f"30 logins in {seconds:.2f} s: 5 passwords checked, then refused for {LOCKOUT} s")
+    assert attempt(requests.Session(), url, "bob", passwords["bob"]) == 302  # another name is not locked
+    time.sleep(LOCKOUT + 0.2)
+    assert attempt(requests.Session(), url, "teacher", passwords["teacher"]) == 302
+    assert attempt(attacker, url, "teacher", "guess-again") == 403  # the right password reset the count
+
+    sprayer = requests.Session()  # "guess-again" was the address's first failure after the reset
+    codes = [attempt(sprayer, url, f"nobody{i}", "guess") for i in range(25)]
+    assert codes == [403] * 19 + [429] * 6, codes
+    page = sprayer.post(url + "hub/login", data={"username": "alice", "password": passwords["alice"],
+                                                 "_xsrf": sprayer.cookies["_xsrf"]})
+    assert page.status_code == 429 and "try again in" in page.text and "this computer" in page.text
+    time.sleep(LOCKOUT + 0.2)  # leave the hub as the other tests expect it
+    assert attempt(sprayer, url, "alice", passwords["alice"]) == 302
+
+
+def spawn(url: str, name: str, password: str) -> requests.Session:
+    """Log ``name`` in and start their server; return the session once the hub says it is ready."""
+    session = requests.Session()
+    assert attempt(session, url, name, password) == 302
+    session.get(url + "hub/spawn", allow_redirects=False)
+    for _ in range(240):
+        if server_of(session, url, name):
+            return session
+        time.sleep(0.25)
+    pytest.fail(f"{name}'s server did not start within 60 s")
+
+
+def server_of(session: requests.Session, url: str, name: str) -> str | None:
+    """The address of ``name``'s ready server, as the hub's API tells ``name`` itself; None if none."""
+    user = session.get(url + f"hub/api/users/{name}").json()
+    return None if user["pending"] else user["server"]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_stop_signal_stops_everything(tmp_path, sig):
+    """What systemd, Docker or ``kill`` send (SIGTERM), and what a closed terminal sends
+    (SIGHUP), to the classroom's own process only: the hub, the proxy, the git server and
+    a student's running server all stop, as after Ctrl-C."""
+    folder = tmp_path / "room"
+    process, url, log = start_classroom(folder)
+    spawn(url, "alice", json.loads((folder / "passwords.json").read_text())["alice"])
+    assert any("singleuser" in c for c in left_running(folder))
+    process.send_signal(sig)
+    stopped_by(process, folder, log, sig.name)
+
+
+def test_an_idle_server_is_culled(tmp_path):
+    """With --idle-minutes 0.25, a server nobody uses is stopped within about 15 s plus the
+    culler's period (3 s here), and the hub knows it; the student's files stay."""
+    folder = tmp_path / "room"
+    process, url, log = start_classroom(folder, "--idle-minutes", "0.25")
+    try:
+        session = spawn(url, "bob", json.loads((folder / "passwords.json").read_text())["bob"])
+        started = time.monotonic()
+        while any("singleuser" in c for c in left_running(folder)) and time.monotonic() - started < 60:
+            time.sleep(0.5)
+        assert not any("singleuser" in c for c in left_running(folder)), "the idle server was not culled in 60 s"
+        print(f"culled {time.monotonic() - started:.0f} s after it started")
+        assert server_of(session, url, "bob") is None
+        assert (folder / "homes" / "bob").is_dir()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        stopped_by(process, folder, log, "SIGTERM")
+
+
+def test_passwords_are_strong_and_weak_ones_are_replaced(tmp_path):
+    assert len(classroom.WORDS) == len(set(classroom.WORDS)) == 7776
+    assert classroom.password_bits() > 51.6
+    made = classroom.new_password()
+    words = made.split("-")
+    assert len(set(words)) == 4 and set(words) <= set(classroom.WORDS) and classroom.strong(made)
+    assert not classroom.strong("zephyr-amber-zephyr-sierra")  # the first edition's kind
+    kept = classroom.new_password()
+    (tmp_path / "passwords.json").write_text(json.dumps({"alice": "amber-basil-cedar-delta", "bob": kept}))
+    new = classroom.passwords(tmp_path, ["alice", "bob"])
+    assert new["bob"] == kept and classroom.strong(new["alice"]) and classroom.strong(new["teacher"])
+    assert len(set(new.values())) == 3
+
+
+def test_the_git_server_takes_a_free_port(tmp_path):
+    """The last run's port when it is free; another free port when something holds it; an
+    asked-for port that is taken is a clear error."""
+    import socket
+
+    (tmp_path / "classroom.json").write_text(json.dumps({"git_port": classroom.free_port()}))
+    last = json.loads((tmp_path / "classroom.json").read_text())["git_port"]
+    assert classroom.git_port(tmp_path, None) == last
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", last))
+        holder.listen()
+        other = classroom.git_port(tmp_path, None)
+        assert other != last and classroom.port_is_free(other)
+        with pytest.raises(SystemExit, match=f"Port {last} on 127.0.0.1 is taken"):
+            classroom.git_port(tmp_path, last)
+    assert classroom.git_port(tmp_path / "new", None) > 0

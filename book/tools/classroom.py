@@ -9,13 +9,15 @@
   with a new commit whenever the edition changed, served read-only by ``git daemon`` on
   127.0.0.1 for nbgitpuller (the students' servers run on this machine);
 - ``passwords.json`` (readable by its owner only) and ``slips.txt``: one password per
-  student and for the teacher, to print and cut into slips; a restart keeps them;
+  student and for the teacher (four different words of EFF's 7,776-word list, 51.7 bits),
+  to print and cut into slips; a restart keeps them;
 - ``homes/<name>/``: each student's home folder, where nbgitpuller puts the notebooks;
 - ``jupyterhub.sqlite``, ``jupyterhub_cookie_secret``: the hub's state.
 
 It then starts JupyterHub (``jupyterhub_config.py`` beside this file) on ``--ip:--port``
-and prints each chapter's link. Ctrl-C stops the hub, every student's server, the proxy and
-the git server.
+and prints each chapter's link. Ctrl-C, SIGTERM (what systemd, Docker and ``kill`` send) and
+SIGHUP (the terminal closing) all stop the hub, every student's server, the proxy and the
+git server, the same way.
 
 ``link`` prints the link nbgitpuller's own link generator builds for a JupyterLab user:
 ``<hub>/hub/user-redirect/git-pull?repo=…&branch=…&urlpath=lab/tree/<folder>/notebooks/<chapter>``.
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import math
 import os
 import re
 import secrets
@@ -38,6 +41,8 @@ import time
 from pathlib import Path
 from urllib.parse import quote_plus, urlsplit
 
+from xkcdpass import xkcd_password
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import student_edition  # noqa: E402
 
@@ -47,7 +52,14 @@ PROXY = ROOT / ".venv" / "node" / "node_modules" / ".bin" / "configurable-http-p
 REPO = "cnnlab-student"
 TEACHER = "teacher"
 NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
-WORDS = "amber basil cedar delta ember fjord garnet harbor iris juniper kelp lumen maple nectar onyx pepper quartz raven sierra tundra umber violet willow yarrow zephyr".split()
+WORDS = xkcd_password.generate_wordlist(xkcd_password.locate_wordfile(), min_length=1, max_length=99)  # EFF's long list
+PASSWORD_WORDS = 4
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+def password_bits(words: int = PASSWORD_WORDS) -> float:
+    """The strength of a password of ``words`` different words drawn at random from ``WORDS``."""
+    return math.log2(math.perm(len(WORDS), words))
 
 
 def chapters() -> list[Path]:
@@ -100,11 +112,29 @@ def read_students(spec: str) -> list[str]:
     return sorted(set(names))
 
 
+def new_password() -> str:
+    """Four different words from ``WORDS``, chosen by the operating system's secure random source."""
+    return "-".join(secrets.SystemRandom().sample(WORDS, PASSWORD_WORDS))
+
+
+def strong(password: str) -> bool:
+    """Whether ``password`` is one that :func:`new_password` could have made."""
+    words = password.split("-")
+    return len(words) == len(set(words)) == PASSWORD_WORDS and all(w in _WORD_SET for w in words)
+
+
+_WORD_SET = frozenset(WORDS)
+
+
 def passwords(folder: Path, names: list[str]) -> dict[str, str]:
-    """One password per name (four words), kept in ``passwords.json`` across restarts."""
+    """One password per name, kept in ``passwords.json`` across restarts; a kept password
+    that :func:`new_password` could not have made (an older, weaker kind) is replaced."""
     store = folder / "passwords.json"
     known = json.loads(store.read_text()) if store.exists() else {}
-    wanted = {n: known.get(n) or "-".join(secrets.choice(WORDS) for _ in range(4)) for n in [TEACHER, *names]}
+    wanted = {n: known[n] if strong(known.get(n, "")) else new_password() for n in [TEACHER, *names]}
+    renewed = sorted(n for n in known if n in wanted and known[n] != wanted[n])
+    if renewed:
+        print(f"New passwords for {', '.join(renewed)}: the old ones were too weak to keep. Hand out the new slips.")
     write_private(store, json.dumps(wanted, indent=1))
     return wanted
 
@@ -144,9 +174,40 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(folder: Path, names: list[str], ip: str, port: int, git_port: int) -> dict:
+def port_is_free(port: int) -> bool:
+    """Whether a server could listen on ``port`` of 127.0.0.1 now."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def git_port(folder: Path, asked: int | None) -> int:
+    """The git server's port: ``asked`` if given (and free), else the port of this classroom's
+    last run if it is still free (so the links of the last run keep working), else a free one."""
+    if asked is not None:
+        if not port_is_free(asked):
+            raise SystemExit(f"Port {asked} on 127.0.0.1 is taken (another classroom, or a git daemon of the "
+                             "system's?). Leave out --git-port to let the classroom pick a free one.")
+        return asked
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        last = json.loads((folder / "classroom.json").read_text())["git_port"]
+        if port_is_free(last):
+            return last
+    return free_port()
+
+
+def prepare(folder: Path, names: list[str], ip: str, port: int, git_port: int,
+            lockout: float = 60, idle_minutes: float = 60) -> dict:
     """Everything the hub needs, under ``folder``; returns the settings that
-    ``jupyterhub_config.py`` reads (also written to ``folder/classroom.json``)."""
+    ``jupyterhub_config.py`` reads (also written to ``folder/classroom.json``).
+
+    ``lockout``: seconds a name (or a client address) is refused after too many wrong
+    passwords; ``idle_minutes``: a student's server that has been idle this long is stopped
+    (0: never)."""
     if not PROXY.exists():
         raise SystemExit(f"JupyterHub's proxy is missing ({PROXY}); `python3 dev.py classroom` installs it.")
     folder.mkdir(parents=True, exist_ok=True)
@@ -156,6 +217,7 @@ def prepare(folder: Path, names: list[str], ip: str, port: int, git_port: int) -
         "folder": str(folder), "proxy": str(PROXY), "git_port": git_port,
         "repo": f"git://127.0.0.1:{git_port}/{REPO}",
         "hub_port": free_port(), "proxy_api_port": free_port(),
+        "lockout": lockout, "idle_seconds": round(idle_minutes * 60),
     }
     (folder / "classroom.json").write_text(json.dumps(settings, indent=1))
     (folder / "homes").mkdir(exist_ok=True)
@@ -182,27 +244,32 @@ def start(settings: dict) -> tuple[subprocess.Popen, subprocess.Popen]:
     ], start_new_session=True)
     env = dict(os.environ, CNNLAB_CLASSROOM=str(folder / "classroom.json"),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '/usr/bin:/bin')}")
-    hub = subprocess.Popen([str(Path(sys.executable).with_name("jupyterhub")), "-f", str(CONFIG)], cwd=folder, env=env)
+    # Its own session too: no signal of the terminal's reaches it, so that it gets exactly one,
+    # from stop(). (A Ctrl-C that reached it with the classroom, followed by stop()'s SIGTERM,
+    # started JupyterHub's shutdown twice, and the two cancelled each other's tasks; a SIGHUP
+    # ends JupyterHub without stopping the students' servers.)
+    hub = subprocess.Popen([str(Path(sys.executable).with_name("jupyterhub")), "-f", str(CONFIG)], cwd=folder,
+                           env=env, start_new_session=True)
     return hub, daemon
 
 
-def stop(hub: subprocess.Popen, daemon: subprocess.Popen, grace: float = 0) -> None:
-    """End the hub and the git server: give the hub ``grace`` seconds to exit on its own,
-    then SIGTERM it; SIGTERM the git server's whole process group; SIGKILL whatever of
-    either is left 30 seconds later.
+class Stop(Exception):
+    """A stop signal (Ctrl-C, SIGTERM or SIGHUP) reached the classroom."""
 
-    After Ctrl-C, the terminal has already sent SIGINT to the hub (it shares the terminal's
-    process group), so the hub is stopping the students' servers: a SIGTERM on top would
-    start JupyterHub's shutdown a second time, and the two cancel each other's tasks, which
-    can leave students' servers running.
-    """
-    try:
-        hub.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
+
+def _raise_stop(signum: int, frame) -> None:
+    raise Stop(signal.Signals(signum).name)
+
+
+def stop(hub: subprocess.Popen, daemon: subprocess.Popen, timeout: float = 60) -> None:
+    """End the hub and the git server: SIGTERM the hub (JupyterHub then stops every
+    student's server and the proxy) and the git server's whole process group; SIGKILL
+    whatever of either is left ``timeout`` seconds later."""
+    if hub.poll() is None:
         hub.terminate()
     with contextlib.suppress(ProcessLookupError):
         os.killpg(daemon.pid, signal.SIGTERM)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and (hub.poll() is None or _group_alive(daemon)):
         time.sleep(0.1)
     if hub.poll() is None:
@@ -231,12 +298,18 @@ def classroom(argv: list[str]) -> None:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--url", help="the address students type, if not http://IP:PORT/ (a host name, or https "
                         "behind a TLS proxy)")
-    parser.add_argument("--git-port", type=int, default=9418, help="port of the git server on 127.0.0.1 "
-                        "(in the links: keep it when you restart)")
+    parser.add_argument("--git-port", type=int, help="port of the git server on 127.0.0.1 (it is in the "
+                        "links; by default the last run's port if free, else any free port)")
+    parser.add_argument("--lockout", type=float, default=60, help="seconds a name is refused after 5 wrong "
+                        "passwords in a row, and a client address after 20 (default 60)")
+    parser.add_argument("--idle-minutes", type=float, default=60, help="stop a student's server after this "
+                        "many minutes without activity, freeing its memory; work is kept (0: never; default 60)")
     parser.add_argument("--dir", type=Path, default=ROOT / "_build" / "classroom")
     args = parser.parse_args(argv)
     names = read_students(args.students)
-    settings = prepare(args.dir.resolve(), names, args.ip, args.port, args.git_port)
+    folder = args.dir.resolve()
+    settings = prepare(folder, names, args.ip, args.port, git_port(folder, args.git_port), args.lockout,
+                       args.idle_minutes)
     hub = args.url or f"http://{args.ip}:{args.port}/"
     slips = write_slips(args.dir, hub, passwords(args.dir, names), settings["repo"])
     print(f"\nCNN Lab classroom for {len(names)} students at {hub}")
@@ -244,15 +317,18 @@ def classroom(argv: list[str]) -> None:
     print("Links that put a chapter into each student's home and open it:")
     for path in chapters():
         print(f"  {path.stem}: {nbgitpuller_link(hub, settings['repo'], f'notebooks/{path.name}')}")
-    print("Ctrl-C stops the hub, the students' servers and the git server.\n", flush=True)
+    print("Ctrl-C (or SIGTERM, or SIGHUP) stops the hub, the students' servers and the git server.\n", flush=True)
+    for s in STOP_SIGNALS:
+        signal.signal(s, _raise_stop)
     hub_process, daemon = start(settings)
-    interrupted = False
     try:
         hub_process.wait()
-    except KeyboardInterrupt:
-        interrupted = True
+    except Stop as why:
+        print(f"\n{why}: stopping the students' servers, the hub and the git server.", flush=True)
     finally:
-        stop(hub_process, daemon, grace=30 if interrupted else 0)
+        for s in STOP_SIGNALS:  # a second Ctrl-C must not cut the stop short
+            signal.signal(s, signal.SIG_IGN)
+        stop(hub_process, daemon)
 
 
 def link(argv: list[str]) -> None:

@@ -6,15 +6,20 @@
 - Servers: JupyterLab from the book's environment, one per student, each in its own home
   folder (``homes/<name>``), all running as the account that started the hub.
 - Proxy: configurable-http-proxy from npm (dev.py installs it into .venv/node).
+- Idle servers: jupyterhub-idle-culler stops a server idle for ``settings["idle_seconds"]``
+  (the teacher's ``--idle-minutes``), which frees its kernels' memory; the work is on disk.
 """
 
 import hmac
 import json
+import math
 import os
 import sys
+import time
 from pathlib import Path
 
 from jupyterhub.auth import Authenticator
+from tornado import web
 
 c = get_config()  # noqa: F821 (JupyterHub defines get_config)
 settings = json.loads(Path(os.environ["CNNLAB_CLASSROOM"]).read_text())
@@ -23,14 +28,42 @@ folder = Path(settings["folder"])
 
 class SlipAuthenticator(Authenticator):
     """Each name logs in with its own password, read from ``passwords.json`` at every login
-    (so new slips take effect without a restart)."""
+    (so new slips take effect without a restart).
+
+    Guessing is throttled: after ``NAME_FAILURES`` wrong passwords in a row for one name, or
+    ``ADDRESS_FAILURES`` from one client address, every attempt for that name (or from that
+    address) is refused unread for ``settings["lockout"]`` seconds, and again after each
+    further failure. A right password resets the counts. The counts live in the hub's memory
+    (a restart clears them); the address is the one the proxy reports."""
+
+    NAME_FAILURES, ADDRESS_FAILURES = 5, 20
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.failures = {}  # ("name", n) or ("address", a) -> [failures in a row, refused until]
 
     async def authenticate(self, handler, data):
         known = json.loads((folder / "passwords.json").read_text())
         name = self.normalize_username(data["username"])
+        keys = {("address", handler.request.remote_ip): self.ADDRESS_FAILURES}
+        if name in known:  # unknown names are counted by address only
+            keys[("name", name)] = self.NAME_FAILURES
+        now = time.monotonic()
+        waits = {kind: self.failures.get((kind, value), (0, now))[1] - now for kind, value in keys}
+        if max(waits.values()) > 0:
+            who = "this name" if waits.get("name", 0) >= waits["address"] else "this computer"
+            raise web.HTTPError(429, "Too many wrong passwords for %s: try again in %d s, with the password "
+                                "on your slip.", who, math.ceil(max(waits.values())))
         expected = known.get(name)
         if expected is not None and hmac.compare_digest(expected.encode(), data["password"].encode()):
+            for key in keys:
+                self.failures.pop(key, None)
             return name
+        if len(self.failures) > 10_000:  # made-up addresses must not fill the memory: keep the locks only
+            self.failures = {key: entry for key, entry in self.failures.items() if entry[1] > now}
+        for key, allowed in keys.items():
+            count = self.failures.get(key, (0, now))[0] + 1
+            self.failures[key] = (count, now + settings["lockout"] if count >= allowed else now)
         return None
 
 
@@ -56,3 +89,10 @@ c.Spawner.default_url = "/lab"
 c.Spawner.http_timeout = 60
 if os.geteuid() == 0:  # JupyterLab refuses to run as root without being told it may
     c.Spawner.args = ["--allow-root"]
+
+if settings["idle_seconds"] > 0:
+    c.JupyterHub.services = [{"name": "idle-culler", "command": [
+        sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={settings['idle_seconds']}",
+        f"--cull-every={max(1, min(60, settings['idle_seconds'] // 4))}"]}]
+    c.JupyterHub.load_roles = [{"name": "idle-culler", "services": ["idle-culler"],
+                                "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]}]
