@@ -75,11 +75,41 @@ def test_matches_pytorch(case):
     np.testing.assert_allclose(F.conv_transpose2d(y, weight, bias, output_padding=op, **kw), expected.numpy(), atol=1e-12)
 
 
+def scatter(y, weight, stride, padding, output_padding, dilation):
+    """The transposed convolution by its definition, one cell at a time: input cell (i, j)
+    adds weight times its value at output (i*s + a*d - p, j*s + b*d - p) for every tap (a, b)."""
+    n, c, h, w = y.shape
+    _, c_out, fh, fw = weight.shape
+    (sh, sw), (ph, pw), (oph, opw), (dh, dw) = stride, padding, output_padding, dilation
+    out = np.zeros((n, c_out, (h - 1) * sh - 2 * ph + dh * (fh - 1) + oph + 1, (w - 1) * sw - 2 * pw + dw * (fw - 1) + opw + 1))
+    for i, j, a, b in np.ndindex(h, w, fh, fw):
+        r, q = i * sh + a * dh - ph, j * sw + b * dw - pw
+        if 0 <= r < out.shape[2] and 0 <= q < out.shape[3]:
+            out[:, :, r, q] += np.einsum("nc,co->no", y[:, :, i, j], weight[:, :, a, b])
+    return out
+
+
+@pytest.mark.parametrize("stride, padding, output_padding, dilation", [
+    ((1, 1), (0, 0), (1, 2), (2, 3)),   # output padding at stride 1: allowed below the dilation
+    ((2, 1), (2, 1), (2, 1), (3, 2)),   # past the stride, below the dilation, with padding
+    ((2, 2), (1, 0), (1, 1), (1, 1)),   # the usual case, below the stride
+])
+def test_output_padding_below_the_dilation_as_in_pytorch(stride, padding, output_padding, dilation):
+    rng = np.random.default_rng(5)
+    y, weight = rng.normal(size=(2, 3, 3, 4)), rng.normal(size=(3, 2, 2, 3))
+    got = F.conv_transpose2d(y, weight, stride=stride, padding=padding, output_padding=output_padding, dilation=dilation)
+    np.testing.assert_allclose(got, scatter(y, weight, stride, padding, output_padding, dilation), atol=1e-12)
+    torch = pytest.importorskip("torch")
+    expected = torch.nn.functional.conv_transpose2d(torch.from_numpy(y), torch.from_numpy(weight), stride=stride,
+                                                    padding=padding, output_padding=output_padding, dilation=dilation)
+    np.testing.assert_allclose(got, expected.numpy(), atol=1e-12)
+
+
 def test_errors_teach():
     y, weight = np.zeros((1, 3, 4, 4)), np.zeros((2, 1, 3, 3))
     with pytest.raises(ValueError, match=r"input has 3 channels but weight has 2 rows"):
         F.conv_transpose2d(y, weight)
-    with pytest.raises(ValueError, match=r"output_padding \(2, 2\) must be smaller than the stride \(2, 2\)"):
+    with pytest.raises(ValueError, match=r"output_padding \(2, 2\) must be smaller than the stride \(2, 2\) or the dilation \(1, 1\)"):
         F.conv_transpose2d(np.zeros((1, 2, 3, 3)), weight, stride=2, output_padding=2)
     with pytest.raises(ValueError, match="padding is too large"):
         F.conv_transpose2d(np.zeros((1, 2, 1, 1)), weight, padding=2)

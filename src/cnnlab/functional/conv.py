@@ -459,9 +459,9 @@ def conv_transpose2d(
     ``(C_in, C_out/groups, FH, FW)``, the weight of the ``conv2d`` that maps ``C_out``
     channels to ``C_in``; ``bias`` ``(C_out,)``. Returns ``(N, C_out, OH, OW)`` with
     ``OH = (H - 1)*sh - 2*ph + dh*(FH - 1) + output_padding_h + 1`` (likewise ``OW``).
-    ``output_padding`` (smaller than the stride) adds rows and columns at the bottom and
-    right: a strided convolution maps several input sizes to one output size, and it picks
-    which one to return. ``padding`` is an int or a pair (no strings, as in PyTorch).
+    ``output_padding`` (smaller than the stride or the dilation, as PyTorch requires) adds rows
+    and columns at the bottom and right: a strided convolution maps several input sizes to
+    one output size, and it picks which one to return. ``padding`` is an int or a pair (no strings, as in PyTorch).
     """
     g = _numeric(input, "input")
     w = _numeric(weight, "weight")
@@ -484,10 +484,11 @@ def conv_transpose2d(
     (fh, fw), (sh, sw), (ph, pw) = check_hyper(w.shape[2:], stride, padding)
     dh, dw = check_dilation(dilation)
     oph, opw = check_hyper(1, 1, output_padding)[2]
-    if oph >= sh or opw >= sw:
+    if oph >= max(sh, dh) or opw >= max(sw, dw):
         raise ValueError(
-            f"conv_transpose2d: output_padding {(oph, opw)} must be smaller than the stride {(sh, sw)}: "
-            "it chooses among the input sizes that a strided convolution maps to one output size."
+            f"conv_transpose2d: output_padding {(oph, opw)} must be smaller than the stride {(sh, sw)} or the "
+            f"dilation {(dh, dw)} along each axis, as in PyTorch: it chooses among the input sizes that a "
+            "strided convolution maps to one output size."
         )
     out_h = (g.shape[2] - 1) * sh - 2 * ph + dh * (fh - 1) + oph + 1
     out_w = (g.shape[3] - 1) * sw - 2 * pw + dw * (fw - 1) + opw + 1
@@ -498,7 +499,14 @@ def conv_transpose2d(
         )
     x_shape = (g.shape[0], w.shape[1] * groups, out_h, out_w)
     dtype = _result_dtype(g, w)
-    out = conv2d_backward(g, np.zeros(x_shape, dtype), w, (sh, sw), (ph, pw), (dh, dw), groups)[0]
+    if oph < sh and opw < sw:
+        out = conv2d_backward(g, np.zeros(x_shape, dtype), w, (sh, sw), (ph, pw), (dh, dw), groups)[0]
+    else:  # output_padding reaches a full stride: every scattered copy unpadded, then the output's window of it
+        full = ((g.shape[2] - 1) * sh + dh * (fh - 1) + 1, (g.shape[3] - 1) * sw + dw * (fw - 1) + 1)
+        scattered = conv2d_backward(g, np.zeros((*x_shape[:2], *full), dtype), w, (sh, sw), 0, (dh, dw), groups)[0]
+        out = np.zeros(x_shape, dtype)
+        rows, cols = min(out_h, full[0] - ph), min(out_w, full[1] - pw)
+        out[:, :, :rows, :cols] = scattered[:, :, ph:ph + rows, pw:pw + cols]
     if bias is not None:
         b = _numeric(bias, "bias")
         if b.shape != (x_shape[1],):
