@@ -126,9 +126,11 @@ def lab(args: list[str]) -> None:
 
 
 def refresh(args: list[str]) -> None:
-    """Re-execute the notebooks and store their outputs, then check that those outputs also
-    hold under the other BLAS kernels that ``dev.py test`` tries (``tests/portability.py``)."""
+    """Bring each notebook's references cell up to date, re-execute the notebooks and store
+    their outputs, then check that those outputs also hold under the other BLAS kernels that
+    ``dev.py test`` tries (``tests/portability.py``)."""
     notebooks = args or sorted(str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb"))
+    run(BIN / "python", "book/tools/references_cell.py", *notebooks)
     run(
         BIN / "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
         # No timestamps in the cells' metadata; the widgets' saved state holds random

@@ -8,7 +8,6 @@ from __future__ import annotations
 import atexit
 import functools
 import os
-import re
 import shutil
 import tempfile
 import time
@@ -30,18 +29,6 @@ FLAGS = [
 # placeholder that stands for it has an empty prompt of its own, which is not looked at.
 RAN_ALL = ("[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt:not(.jp-Placeholder-prompt)')]"
            ".every(p => /\\[\\d+\\]/.test(p.textContent))")
-
-BIBTEX_KEYS = set(re.findall(r"^@\w+\{([^,]+),", (Path(__file__).resolve().parents[1] / "book" / "references.bib").read_text(), re.M))
-
-
-def is_citation_lint(message: str) -> bool:
-    """jupyterlab-myst's note on a citation link (one line of its message): it looks for ``#key`` among the notebook's
-    own targets and logs 'No target for internal reference "#key"'. The link still reads as
-    author and year (book/_ext/citations.py resolves it on the site); any other missing
-    target is a real broken link."""
-    found = re.fullmatch(r'No target for internal reference "#(.+)" was found\.', message)
-    return bool(found) and found[1] in BIBTEX_KEYS
-
 
 def wait_until_serving(url: str, process, seconds: float = 60, log: Path | None = None) -> None:
     """Return once ``url`` answers; fail with the server's output (its stdout pipe, or the

@@ -23,7 +23,7 @@ import pytest
 import requests
 
 from book_paths import ROOT
-from browser import RAN_ALL, is_citation_lint, launch, wait_until_serving
+from browser import RAN_ALL, launch, wait_until_serving
 
 sys.path.insert(0, str(ROOT / "book" / "tools"))
 import classroom  # noqa: E402
@@ -172,7 +172,7 @@ def test_two_students_pull_and_run_chapter_3(hub, hub_browser):
         form.locator("button[data-action=check]").click()
         assert form.locator(".cnnlab-ex-verdict").inner_text() == "Correct."
     for name in STUDENTS:
-        lines = {line for m in console[name] for line in m.splitlines() if not is_citation_lint(line)}
+        lines = {line for m in console[name] for line in m.splitlines()}
         assert not lines, f"console errors for {name}:\n" + "\n".join(sorted(lines))
 
     # alice cannot reach bob's running server, in the browser or through its API
