@@ -13,7 +13,8 @@ Besides the output shape, the activation size and the parameter count, a summary
   one multiply-add; layers without parameters (pooling, ReLU, Flatten) count 0.
 - ``"output_bytes"``: the bytes of the layer's output per example, ``activation size x``
   the bytes of one value (4 in float32). Their total is the memory a forward pass keeps for
-  the backward pass (the input not included). torchinfo's "Forward/backward pass size"
+  the backward pass (the input not included; Flatten's output, a view, is counted although
+  it copies nothing). torchinfo's "Forward/backward pass size"
   differs: it counts only layers with parameters, twice.
 
 - ``"receptive_field"``: the side ``(rh, rw)`` of the input patch that one output value of
@@ -246,8 +247,9 @@ def training_memory(table: Summary, batch: int, buffers: int = 1) -> TrainingMem
     1 for SGD with momentum (weights, gradients and velocity: the parameters three times),
     2 for Adam.
 
-    It counts every row of the table, ReLU's and Flatten's outputs included, as cnnlab keeps
-    them; a framework that applies ReLU in place, treats Flatten as a view, frees gradients
+    It counts every row of the table, ReLU's and Flatten's outputs included. cnnlab's ReLU
+    makes a new array, but its Flatten returns a view of its input, so even for cnnlab
+    Flatten's output is counted twice; a framework that applies ReLU in place, frees gradients
     as the backward pass moves on, or needs scratch space for its convolutions holds less
     or more. A model to reason with, not a measurement.
     """
