@@ -181,3 +181,34 @@ def test_the_train_buttons_converge_on_and_and_cycle_on_xor(tmp_path):
         widget.locator("button[data-train=run]").click()
         assert "Training stopped: the next epoch would move" in _status(widget)
         assert errors == []
+
+
+def test_the_train_button_converges_on_or_as_python_and_shows_the_tie(tmp_path):
+    # OR from the chapter's start and from the AND neuron (the chapter's suggestion); the page
+    # stops where train_perceptron stops. The tie, -2 + 1.4 + 0.6 = 0 at (1, 1): sum 0, output 1.
+    x, y = truth_table("OR")
+    with chromium() as context:
+        tab = context.new_page()
+        errors: list[str] = []
+        tab.on("pageerror", lambda e: errors.append(str(e)))
+        for w, b in [((0, 0), 0), ((1, 1), -1.5)]:
+            tab.goto(_page(tmp_path, perceptron_explorer(w=w, b=b, gate="OR")))
+            widget = tab.locator(".cnnlab-perceptron")
+            widget.locator("button[data-train=run]").click()
+            run = train_perceptron(x, y, [round(10 * v) for v in w], round(10 * b))
+            assert run.converged
+            (p1, p2), pb = run.states[-1]
+            status = _status(widget)
+            assert status.startswith(f"w1 = {p1 / 10:g}, w2 = {p2 / 10:g}, b = {pb / 10:g}".replace("-", "−"))
+            assert status.endswith(f"Matches OR on 4 of 4 inputs. Epoch {len(run.mistakes)} made no mistake: "
+                                   "the rule has converged.")
+        tab.goto(_page(tmp_path, perceptron_explorer(w=(-2, 1.4), b=0.6, gate="AND")))
+        last_row = tab.locator(".cnnlab-perceptron table tr").last.inner_text().split()
+        assert last_row[:4] == ["1", "1", "0", "1"]            # x1, x2, the sum, the output
+        assert errors == []
+
+
+def test_training_stops_after_max_epochs_when_nothing_repeats():
+    x, y = truth_table("XOR")
+    run = train_perceptron(x, y, [0, 0], 0, max_epochs=1)
+    assert len(run.mistakes) == 1 and not run.converged and run.repeats is None
