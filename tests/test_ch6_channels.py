@@ -38,6 +38,10 @@ def test_a_1x1_convolution_keeps_height_and_width_only_at_stride_1_and_padding_0
     assert F.conv2d(x, one).shape == (1, 107, 160)
     assert F.conv2d(x, one, stride=2).shape == (1, 54, 80)        # ceil(107 / 2), 160 / 2
     assert F.conv2d(x, one, padding=1).shape == (1, 109, 162)
+    # a stride of 2 keeps every other pixel of the stride-1 output: it skips pixels, nothing else
+    rng = np.random.default_rng(7)
+    y, mix = rng.random((3, 7, 6)), rng.standard_normal((2, 3, 1, 1))
+    assert np.array_equal(F.conv2d(y, mix, stride=2), F.conv2d(y, mix)[:, ::2, ::2])
 
 
 def test_two_linear_1x1_layers_collapse_and_a_relu_between_them_does_not():
@@ -74,6 +78,15 @@ def test_the_mean_filter_is_blind_to_a_red_green_border_and_the_opponent_filter_
     assert np.array_equal(F.conv2d(halves, opponent[None])[0], np.tile(2 * expected_red, (3, 1)))
 
 
+def test_the_same_kernel_on_every_channel_answers_a_constant_to_a_flat_sum_and_0_only_if_its_weights_add_to_0():
+    halves = _halves()
+    box = np.full((3, 3), 1 / 9)                                   # weights add up to 1, not 0
+    blurred = F.conv2d(halves, np.stack([box, box, box])[None])[0]
+    assert np.allclose(blurred, 1.0)                               # flat, but not 0: the sum is 1 everywhere
+    assert SOBEL.sum() == 0
+    assert np.abs(F.conv2d(halves, np.stack([SOBEL] * 3)[None])).max() < 1e-12
+
+
 def test_equal_thirds_on_every_channel_is_the_kernel_on_the_channel_mean():
     rng = np.random.default_rng(5)
     image = rng.random((3, 9, 11))
@@ -102,6 +115,7 @@ def test_a_batch_of_first_layer_activations_outweighs_its_parameters():
     assert shape == (32, 64, 224, 224)
     assert math.prod(shape) * 4 == 411_041_792 and round(411_041_792 / 2**20) == 392
     assert cnnlab.count_params(first) == 3 * 3 * 3 * 64 + 64 == 1792
+    assert 411_041_792 == 57_344 * 1792 * 4                        # the printed ratio is exact, not floored
 
 
 def test_the_block_diagram_draws_sizes_on_a_log_scale_and_fits_its_picture(tmp_path):
