@@ -167,3 +167,56 @@ def test_max_pooling_fills_only_the_argmax_and_average_pooling_the_whole_window(
         assert sum(best for best, *_ in cells) == 0
         filled = [colour for _, pad, _, colour in cells if not pad]
         assert filled and all(colour != "rgba(0, 0, 0, 0)" for colour in filled)
+
+
+def test_a_mean_that_its_label_rounds_is_marked_approximate():
+    grid = np.random.default_rng(7).integers(0, 10, size=(6, 6))
+    setting = viz.pool_animation(grid, 3, stride=2, padding=1).data["settings"][0]
+    means = F.avg_pool2d(grid, 3, stride=2, padding=1).ravel()
+    flags = [w[4] for w in setting["windows"]]
+    assert flags == [bool(round(m, 2) == m) for m in means]
+    assert True in flags and False in flags  # 45 / 9 = 5 is exact, 25 / 9 is not
+
+
+@pytest.mark.parametrize("width", [1200, 390])
+def test_with_padding_the_headers_status_and_winner_agree_and_the_output_stays_by_its_arrow(tmp_path, width):
+    """The input grid's headers count the input's positions (the padding -1), as the status
+    text does; the one filled cell is the arg-max named in the status; the output grid starts
+    on the line of the arrow before it, at a desktop and at a phone's width."""
+    import re
+
+    from browser import chromium
+
+    grid = np.random.default_rng(7).integers(0, 10, size=(6, 6))
+    path = tmp_path / "pool.html"
+    path.write_text('<!doctype html><html><head><meta charset="utf-8"></head><body>'
+                    + viz.pool_animation(grid, 3, stride=2, padding=1)._repr_html_() + "</body></html>")
+    probe = """() => {
+        const t = document.querySelector('.cnnlab-in'), best = [...t.querySelectorAll('td.best')];
+        const header = td => [td.parentElement.querySelector('th').textContent,
+                              t.tHead.rows[0].children[[...td.parentElement.children].indexOf(td)].textContent];
+        const op = document.querySelector('.cnnlab-op').getBoundingClientRect();
+        const out = document.querySelector('.cnnlab-out').getBoundingClientRect();
+        return {best: best.map(header), status: document.querySelector('.cnnlab-status').textContent,
+                expr: document.querySelector('.cnnlab-expr').textContent,
+                arrow: (op.top + op.bottom) / 2, out: [out.top, out.bottom], gap: out.left - op.right,
+                wide: document.documentElement.scrollWidth > document.documentElement.clientWidth};
+    }"""
+    wins = viz.pool_windows(grid, 3, stride=2, padding=1)
+    with chromium(viewport=(width, 900)) as context:
+        page = context.new_page()
+        page.goto(path.as_uri())
+        page.wait_for_selector(".cnnlab-w[data-ready]")
+        anim = page.locator(".cnnlab-anim").first
+        for win in wins:
+            seen = page.evaluate(probe)
+            where = re.search(r"at row (-?\d+), column (-?\d+) of the input", seen["status"]).groups()
+            assert seen["best"] == [list(where)] == [[str(v) for v in win["argmax"]]]
+            assert seen["out"][0] < seen["arrow"] < seen["out"][1] and seen["gap"] >= 0 and not seen["wide"]
+            anim.locator("button[data-action=next]").click()
+        anim.locator("select[data-choice=mode]").select_option(label="average")
+        anim.locator("button[data-action=first]").click()
+        seen = page.evaluate(probe)  # out[0, 0] = 25 / 9, shown as 2.78
+        total = int(grid[:2, :2].sum())
+        assert seen["expr"] == f"out[0, 0] = mean of the window = {total} / 9 ≈ {viz.format_number(round(total / 9, 2))}"
+        assert seen["out"][0] < seen["arrow"] < seen["out"][1] and not seen["wide"]

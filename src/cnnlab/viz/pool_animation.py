@@ -1,6 +1,7 @@
 """The pooling animation: a window slides over one channel, and each output cell is the
 largest number of its window (max pooling, the arg-max marked) or the mean of the window
-(average pooling, its sum and count shown).
+(average pooling, its sum and count shown; a mean that its two-decimal label rounds is
+written with "≈", not "=").
 
 Every number comes from :func:`cnnlab.functional.max_pool2d` and
 :func:`cnnlab.functional.avg_pool2d`; the browser only draws them. The display is one
@@ -93,7 +94,8 @@ def pool_animation(
         settings.append({
             "label": label, "k": k, "s": k if kw.get("stride") is None else kw["stride"],
             "p": kw.get("padding", 0), "max": _grid(maxed), "avg": _grid(mean, _short),
-            "windows": [[w["argmax"][0], w["argmax"][1], format_number(w["sum"]), w["count"]] for w in windows],
+            "windows": [[w["argmax"][0], w["argmax"][1], format_number(w["sum"]), w["count"],
+                         bool(round(float(m), 2) == m)] for w, m in zip(windows, mean.ravel())],
             "unread": [[int(r), int(c)] for r, c in zip(*np.nonzero(~read))],
         })
     data = {"x": _grid(x), "settings": settings, "modes": modes, "interval": int(interval)}

@@ -1,8 +1,8 @@
 /* Renderer of the pooling animation (cnnlab.viz.pool_animation): the input with the window
    outlined; for max pooling only the window's arg-max is filled, since it alone reaches the
-   output, for average pooling every cell of the window, with its sum and count; and the
-   output filling in. Cells no window reads are struck through. Every
-   number comes from cnnlab as JSON; this script only lays them out. */
+   output, for average pooling every cell of the window, with its sum and count ("≈" where the
+   mean's label is rounded); and the output filling in. Cells no window reads are struck
+   through. Every number comes from cnnlab as JSON; this script only lays them out. */
 function setting(state) {
   var st = data.settings[state.setting], mode = data.modes[state.mode];
   var out = mode === "max" ? st.max : st.avg;
@@ -28,6 +28,7 @@ stepper({
     var input = marked(cells, "input", "cnnlab-in", top, left, st.k, st.k);
     st.unread.forEach(function (rc) { cellAt(input, rc[0] + p, rc[1] + p).classList.add("unread"); });
     var value = sc.out[i][j], how;
+    var is = sc.mode === "max" || win[4] ? " = " : " ≈ ";  /* a mean rounded to its label is not equal to it */
     if (sc.mode === "max") {
       input.classList.add("cnnlab-argmax");
       cellAt(input, win[0] + p, win[1] + p).classList.add("best");
@@ -45,8 +46,8 @@ stepper({
         figure(output, sc.mode + " pooling, " + st.label + ": " + sc.oh + "×" + sc.ow)
       ],
       expr: "out[" + i + ", " + j + "] = " + name + " of the window = " +
-            (sc.mode === "max" ? value : win[2] + " / " + win[3] + " = " + value),
-      status: "out[" + i + ", " + j + "] = " + value + ": " + how + "."
+            (sc.mode === "max" ? value : win[2] + " / " + win[3] + is + value),
+      status: "out[" + i + ", " + j + "]" + is + value + ": " + how + "."
     };
   }
 });
