@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from browser import chromium
-from cnnlab import Conv2d, MaxPool2d, ReLU, Sequential, models, summary
+from cnnlab import Conv2d, Flatten, MaxPool2d, ReLU, Sequential, models, summary
 from cnnlab.tables import training_memory
 from cnnlab.viz import network_tracer
 from test_site_ch08 import random_spec
@@ -142,3 +142,51 @@ def test_vgg16_is_usable_on_a_phone(page):
         assert layout["height"] < 1100, layout
         assert layout["display"] == ("flex" if width == 390 else "table-row"), layout
     assert len(network_tracer("VGG-16")._repr_html_().encode()) < 50_000
+
+
+def test_lenet5_runs_from_32_to_35_pixels_in_python_and_in_the_page(page):
+    """The chapter's silent trap: LeNet-5 traces at 32 to 35 pixels (reading rows 0 to 31
+    only) and breaks at 31 and 36, in cnnlab and in the tracer alike."""
+    for side in range(28, 40):
+        spec = {"input": [1, side, side], "layers": models.LENET5["layers"]}
+        js = page.evaluate("s => window.cnnlabTracer.trace(s).error", spec)
+        runs = models.find_error(spec) is None
+        assert runs == (js is None) == (32 <= side <= 35), side
+        if runs:
+            pool2 = summary(models.build(spec), (-1, 1, side, side), "receptive_field")[5]
+            assert (pool2.output_shape[-1] - 1) * 4 + pool2.receptive_field[0] == 32
+
+
+def test_vgg16_receptive_fields_by_hand():
+    """3×3 convolutions add 2 × jump, 2×2 poolings add 1 × jump and double it."""
+    field, jump, expected = 1, 1, []
+    for convs in (2, 2, 3, 3, 3):
+        for _ in range(convs):
+            field += 2 * jump
+            expected += [field, field]  # the convolution and its ReLU
+        field += jump
+        jump *= 2
+        expected.append(field)
+    table = summary(models.vgg16(), (-1, 3, 224, 224), "receptive_field")
+    assert [r.receptive_field[0] for r in table if r.receptive_field] == expected and expected[-1] == 212
+
+
+def test_three_linear_3x3_layers_are_one_7x7_convolution_except_near_the_border():
+    """Without ReLUs, three padded 3×3 convolutions equal one 7×7 convolution (padding 3)
+    away from the border; in the 2 outermost rows and columns the zero padding between the
+    layers differs from padding the input by 3."""
+    stack = Sequential(*[Conv2d(1, 1, 3, padding=1, rng=s, dtype=np.float64) for s in range(3)])
+    bias = stack(np.zeros((1, 1, 13, 13)))[0, 0, 6, 6]
+    impulse = np.zeros((1, 1, 13, 13))
+    impulse[0, 0, 6, 6] = 1
+    single = Conv2d(1, 1, 7, padding=3, dtype=np.float64)
+    single.weight.data[...] = (stack(impulse)[0, 0, 3:10, 3:10] - bias)[::-1, ::-1]
+    single.bias.data[...] = bias
+    x = np.random.default_rng(8).standard_normal((1, 1, 12, 12))
+    differs = np.abs(stack(x) - single(x))[0, 0] > 1e-9
+    assert not differs[2:-2, 2:-2].any() and differs[1, 1:-1].any() and differs[:, 0].any()
+
+
+def test_flatten_is_a_view_and_relu_a_new_array():
+    x = np.arange(2 * 3 * 4 * 4, dtype=np.float32).reshape(2, 3, 4, 4)
+    assert np.shares_memory(Flatten()(x), x) and not np.shares_memory(ReLU()(x), x)
