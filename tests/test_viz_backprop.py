@@ -92,3 +92,38 @@ def test_errors_teach():
         viz.pool_backward_animation(np.ones((5, 4)), np.ones((2, 2)))
     with pytest.raises(ValueError, match="at most"):
         viz.conv_dw_animation(np.ones((20, 20)), np.ones((18, 18)), (3, 3))
+
+
+def test_the_panels_fit_one_row_in_the_books_column(tmp_path):
+    """Chapter 9's three animations, in a 624 px box (their width in the book's text column at a
+    1200 px window, sidebars shown) under the theme's 7 px figure padding: in every mode and at
+    every step, the panels and their signs stay on one row, so no panel wraps under a sign."""
+    from browser import chromium
+
+    grads = {(s, p): np.random.default_rng(10 * s + p).integers(-2, 4, size=F.conv2d(np.zeros((4, 4)), K3, stride=s, padding=p).shape)
+             for s in (1, 2) for p in (0, 1)}
+    x5 = np.array([[1, 2, 0, 1, 3], [0, 1, 2, 2, 1], [3, 0, 1, 0, 2], [1, 1, 0, 2, 0], [2, 0, 1, 1, 1]])
+    xp4 = np.array([[1, 3, 2, 0], [4, 2, 1, 5], [0, 1, 3, 2], [2, 6, 1, 1]])
+    fragments = [viz.conv_dx_animation((4, 4), K3, grads, stride=[1, 2], padding=[0, 1]),
+                 viz.conv_dw_animation(x5, np.array([[1, -1, 0], [2, 0, 1], [0, 1, -2]]), (3, 3)),
+                 viz.pool_backward_animation(xp4, np.array([[1, 2], [3, 4]]), 2)]
+    page = tmp_path / "bp.html"
+    page.write_text("<!doctype html><html><head><style>figure { padding: 7px; }</style></head><body>" + "".join(
+        f'<div style="width: 624px">{f._repr_html_()}</div>' for f in fragments) + "</body></html>")
+    rows = """w => { const left = [...w.querySelectorAll('.cnnlab-view > *')].map(e => e.getBoundingClientRect().left);
+                     return 1 + left.slice(1).filter((x, i) => x <= left[i]).length; }"""
+    with chromium(viewport=(1200, 900)) as context:
+        tab = context.new_page()
+        tab.goto(page.as_uri())
+        for k, widget in enumerate(tab.query_selector_all(".cnnlab-bp")):
+            menus = widget.query_selector_all("select")
+            combos = [[]]
+            for menu in menus:
+                combos = [c + [i] for c in combos for i in range(len(menu.query_selector_all("option")))]
+            for combo in combos:
+                for menu, i in zip(menus, combo):
+                    menu.select_option(str(i))
+                total = int(widget.query_selector("input[type=range]").get_attribute("max")) + 1
+                for step in range(total):
+                    assert tab.evaluate(rows, widget) == 1, (k, combo, step)
+                    widget.query_selector('button[data-action="next"]').click()
