@@ -33,9 +33,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 def build_site_once() -> None:
     """Build the book into ``_build/html``, once per test run.
 
-    The run has two workers (pytest-xdist, ``-n 2 --dist loadfile`` in pyproject.toml), and
+    The run has three workers (pytest-xdist, ``-n 3 --dist loadfile`` in pyproject.toml), and
     each may need the site: the first to get here builds it while holding a lock, and the
-    other then finds this run's id in the stamp and uses that build.
+    others then find this run's id in the stamp and uses that build.
     """
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
     HTML.parent.mkdir(exist_ok=True)

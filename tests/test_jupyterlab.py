@@ -77,7 +77,7 @@ def check_chapter3(page) -> None:
     citation = page.locator("a[href='#lecun1998gradient']").first
     assert citation.inner_text() == "LeCun et al., 1998"
     citation.click()  # leads to the chapter's references cell
-    page.get_by_text("Gradient-based learning applied to document recognition").wait_for(state="visible")
+    page.get_by_role("feed", name="Cells").get_by_text("Gradient-based learning applied to document recognition").wait_for()
 
     # The explorer is a live widget: moving the stride slider recomputes the map.
     view = page.locator(".widget-vbox .widget-html-content").first

@@ -1,5 +1,6 @@
-"""Every notebook's stored outputs reproduce under two BLAS kernels other than this CPU's
-own, as strictly as the notebooks' own nbval run (``portability.py`` says how and why).
+"""Every notebook's stored outputs reproduce under a BLAS kernel other than this CPU's own,
+as strictly as the notebooks' own nbval run (``portability.py`` says how and why; ``dev.py
+refresh`` checks every kernel the CPU can run).
 Each candidate kernel is a test: the ones not run are skipped with the reason."""
 
 import pytest
