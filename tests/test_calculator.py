@@ -149,7 +149,7 @@ def test_the_page_and_python_agree_on_every_shape(tmp_path):
     from browser import chromium
 
     page = tmp_path / "calc.html"
-    page.write_text("<!doctype html><html><body>" + shape_calculator()._repr_html_() + "</body></html>")
+    page.write_text('<!doctype html><html><head><meta charset="utf-8"></head><body>' + shape_calculator()._repr_html_() + "</body></html>")
     with chromium() as context:
         tab = context.new_page()
         errors: list[str] = []
@@ -169,7 +169,7 @@ def test_the_page_and_python_agree_on_every_shape(tmp_path):
 
 def _calc_page(tmp_path, **kwargs):
     page = tmp_path / "calc.html"
-    page.write_text("<!doctype html><html><body>" + shape_calculator(**kwargs)._repr_html_() + "</body></html>")
+    page.write_text('<!doctype html><html><head><meta charset="utf-8"></head><body>' + shape_calculator(**kwargs)._repr_html_() + "</body></html>")
     return page.as_uri()
 
 

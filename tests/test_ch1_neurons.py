@@ -118,7 +118,7 @@ def test_the_diagram_labels_the_models_shapes():
 
 def _page(tmp_path, explorer):
     page = tmp_path / "perceptron.html"
-    page.write_text("<!doctype html><html><body>" + explorer._repr_html_() + "</body></html>")
+    page.write_text('<!doctype html><html><head><meta charset="utf-8"></head><body>' + explorer._repr_html_() + "</body></html>")
     return page.as_uri()
 
 

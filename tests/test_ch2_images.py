@@ -133,7 +133,7 @@ def test_per_channel_normalisation_by_broadcasting():
 def test_the_inspector_says_its_channels_first_positions_are_a_contiguous_copys(tmp_path, rgb):
     crop = rgb[88:100, 190:202].copy()
     page = tmp_path / "pixels.html"
-    page.write_text("<!doctype html><html><body>" + pixel_inspector(crop)._repr_html_() + "</body></html>")
+    page.write_text('<!doctype html><html><head><meta charset="utf-8"></head><body>' + pixel_inspector(crop)._repr_html_() + "</body></html>")
     with chromium() as context:
         tab = context.new_page()
         errors: list[str] = []

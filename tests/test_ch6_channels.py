@@ -122,7 +122,7 @@ def test_the_block_diagram_draws_sizes_on_a_log_scale_and_fits_its_picture(tmp_p
     from browser import chromium
 
     page_file = tmp_path / "blocks.html"
-    page_file.write_text("<!doctype html><html><body>" + viz.conv_blocks()._repr_html_() + "</body></html>")
+    page_file.write_text('<!doctype html><html><head><meta charset="utf-8"></head><body>' + viz.conv_blocks()._repr_html_() + "</body></html>")
     fit = """() => { const s = document.querySelector('.cnnlab-blocks svg'), vb = s.viewBox.baseVal, b = s.getBBox();
         return vb.x <= b.x && vb.y <= b.y && b.x + b.width <= vb.x + vb.width && b.y + b.height <= vb.y + vb.height; }"""
     face = "() => Number(document.querySelector('.cnnlab-blocks rect.face.in').getAttribute('width'))"

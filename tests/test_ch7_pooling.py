@@ -143,7 +143,7 @@ def test_max_pooling_fills_only_the_argmax_and_average_pooling_the_whole_window(
     grid = np.random.default_rng(7).integers(0, 10, size=(6, 6))
     widget = viz.pool_animation(grid, 3, stride=2, padding=1)
     path = tmp_path / "pool.html"
-    path.write_text("<!doctype html><html><body>" + widget._repr_html_() + "</body></html>")
+    path.write_text('<!doctype html><html><head><meta charset="utf-8"></head><body>' + widget._repr_html_() + "</body></html>")
     backgrounds = """() => [...document.querySelectorAll('.cnnlab-in td.win')].map(td =>
         [td.classList.contains('best'), td.classList.contains('pad'), getComputedStyle(td).backgroundImage,
          getComputedStyle(td).backgroundColor])"""

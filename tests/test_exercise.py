@@ -266,7 +266,7 @@ def page_of_every_kind(tmp_path):
     """A page whose exercise has a part of every kind, so that it loads every kind's script."""
     page = tmp_path / "kinds.html"
     ex = E.Exercise("0.1", **{f"p{i}": part for i, part in enumerate(every_kind().values())})
-    page.write_text("<!doctype html><html><body>" + ex._repr_html_() + "</body></html>")
+    page.write_text('<!doctype html><html><head><meta charset="utf-8"></head><body>' + ex._repr_html_() + "</body></html>")
     return page
 
 
@@ -307,7 +307,7 @@ def test_the_page_and_python_agree_on_every_answer(tmp_path):
 def test_the_form_checks_typed_and_ticked_answers(tmp_path):
     ex = E.Exercise("3.4", a=FOUR, b=E.names(["edge", "identity"], ["identity", "edge", "sobel x"]))
     page = tmp_path / "form.html"
-    page.write_text("<!doctype html><html><body>" + ex._repr_html_() + "</body></html>")
+    page.write_text('<!doctype html><html><head><meta charset="utf-8"></head><body>' + ex._repr_html_() + "</body></html>")
     with chromium() as context:
         tab = context.new_page()
         tab.goto(page.as_uri())
@@ -335,7 +335,7 @@ def test_the_keys_are_the_same_everywhere_and_an_edit_clears_the_verdict(tmp_pat
     ex = E.Exercise("3.5", a=FOUR, b=E.matrix([[0, 2], [2, 0]]), c=E.choice("b", ["a", "b"]),
                     d=E.names(["edge"], ["edge", "identity"]))
     page = tmp_path / "keys.html"
-    page.write_text("<!doctype html><html><body>" + ex._repr_html_() + "</body></html>")
+    page.write_text('<!doctype html><html><head><meta charset="utf-8"></head><body>' + ex._repr_html_() + "</body></html>")
     with chromium() as context:
         tab = context.new_page()
         tab.goto(page.as_uri())

@@ -91,7 +91,7 @@ def test_the_page_indexes_every_pixel_as_numpy_does(tmp_path):
     crop = data.photo_hwc()[88:98, 190:203]     # 10x13: not square, so rows and columns cannot be swapped
     h, w, c = crop.shape
     page = tmp_path / "pixels.html"
-    page.write_text("<!doctype html><html><body>" + pixel_inspector(crop)._repr_html_() + "</body></html>")
+    page.write_text('<!doctype html><html><head><meta charset="utf-8"></head><body>' + pixel_inspector(crop)._repr_html_() + "</body></html>")
     cases = [(i, j, ch) for i in range(h) for j in range(w) for ch in range(c)]
     with chromium() as context:
         tab = context.new_page()

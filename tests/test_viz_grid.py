@@ -14,7 +14,7 @@ def _open(context, tmp_path, widget, width):
     page = context.new_page()
     page.set_viewport_size({"width": width, "height": 900})
     path = tmp_path / "grid.html"
-    path.write_text("<!doctype html><html><body>" + widget._repr_html_() + "</body></html>")
+    path.write_text('<!doctype html><html><head><meta charset="utf-8"></head><body>' + widget._repr_html_() + "</body></html>")
     page.goto(path.as_uri())
     return page
 
