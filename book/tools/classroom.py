@@ -53,6 +53,7 @@ REPO = "cnnlab-student"
 TEACHER = "teacher"
 NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 WORDS = xkcd_password.generate_wordlist(xkcd_password.locate_wordfile(), min_length=1, max_length=99)  # EFF's long list
+_WORD_SET = frozenset(WORDS)
 PASSWORD_WORDS = 4
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
@@ -122,8 +123,6 @@ def strong(password: str) -> bool:
     words = password.split("-")
     return len(words) == len(set(words)) == PASSWORD_WORDS and all(w in _WORD_SET for w in words)
 
-
-_WORD_SET = frozenset(WORDS)
 
 
 def passwords(folder: Path, names: list[str]) -> dict[str, str]:
