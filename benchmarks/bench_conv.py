@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/bench_conv.py            # the full table (about a minute)
     .venv/bin/python benchmarks/bench_conv.py --quick    # fewer repeats
+    .venv/bin/python benchmarks/bench_conv.py --kernels Haswell,Sandybridge --runs 3
+        # each run in a fresh process under each OpenBLAS kernel; every cell's ratios with spreads
 
 PyTorch is optional (``pip install torch==2.13.0``): without it, its columns are skipped.
 The script re-starts itself with ``OPENBLAS_THREAD_TIMEOUT=4`` (so that OpenBLAS's idle
@@ -11,7 +13,10 @@ run with the same number of threads. Times are medians of repeats, each function
 blocks of its own calls after a warm-up call, in three rounds (see :func:`medians`).
 
 Paths: ``Conv2d(..., algorithm=...)`` with 'im2col', 'winograd' (where it applies: 3x3,
-stride 1; also with its transforms on one thread) and 'auto' (the default, which picks one).
+stride 1; also with its transforms on one thread) and 'auto' (the default, which measures
+the candidates on its first call and keeps the fastest: the table says which won, and what
+the measuring cost). "products only" times the im2col path's three matrix products alone,
+on arrays of their shapes: what the BLAS library needs whatever the copies around them cost.
 """
 
 from __future__ import annotations
@@ -24,13 +29,16 @@ if any(os.environ.get(k) != v for k, v in ENV.items()):
     os.execve(sys.executable, [sys.executable, *sys.argv], os.environ | ENV)
 
 import argparse  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
 from cnnlab import SGD, Conv2d, CrossEntropyLoss, Flatten, Linear, MaxPool2d, ReLU, Sequential, data  # noqa: E402
 from cnnlab import functional as F  # noqa: E402
-from cnnlab.functional import winograd  # noqa: E402
+from cnnlab.functional import algorithm_search, winograd  # noqa: E402
 from cnnlab.functional.conv import ConvSpec  # noqa: E402
 
 try:
@@ -90,17 +98,43 @@ def cnnlab_calls(x, conv, name: str = "", threads: int | None = None) -> dict:
     return {f"fwd{name}": on_threads(lambda: conv(x)), f"fwdbwd{name}": on_threads(forward_backward)}
 
 
-def path_calls(x, c, fn, k, pad, dtype) -> tuple[dict, str]:
-    """The timed calls of every path that applies, and the path 'auto' picks."""
+def path_calls(x, c, fn, k, pad, dtype) -> tuple[dict, str, float, float | None]:
+    """The timed calls of every path that applies, the plan 'auto' picks, the seconds of
+    its first call (the measuring included) and of the measuring alone (None: one candidate)."""
     auto = Conv2d(c, fn, k, padding=pad, rng=0, dtype=dtype)
+    start = time.perf_counter()
+    auto(x)
+    first = time.perf_counter() - start
+    row = next((r for r in algorithm_search.winners() if r["x"] == x.shape and r["weight"] == auto.weight.shape
+                and r["dtype"] == np.dtype(dtype).name), None)
+    search = None if row is None else row["search ms"] / 1e3
     timed = cnnlab_calls(x, auto)
     timed |= cnnlab_calls(x, Conv2d(c, fn, k, padding=pad, rng=0, dtype=dtype, algorithm="im2col"), " im2col")
     spec = ConvSpec((1, 1), auto.pads, auto.dilation, 1, auto.output_shape(x.shape)[2:])
     if not winograd.why_not(x.shape, auto.weight.shape, spec, dtype):
         wino = Conv2d(c, fn, k, padding=pad, rng=0, dtype=dtype, algorithm="winograd")
         timed |= cnnlab_calls(x, wino, " winograd") | cnnlab_calls(x, wino, " winograd 1 thread", threads=1)
-    auto(x)
-    return timed, auto.saved[0]
+    timed["products"] = products_call(x, auto)
+    return timed, str(auto.saved[0]), first, search
+
+
+def products_call(x, conv):
+    """The im2col path's three matrix products, forward and backward, alone: ``W (FN, K) @
+    cols (K, L)``, ``cols @ grad.T`` and ``W.T @ grad (FN, L)`` with ``K = C*FH*FW`` and
+    ``L = OH*OW*N``, in the layouts the path uses."""
+    rng = np.random.default_rng(1)
+    fn, c, fh, fw = conv.weight.shape
+    oh, ow = conv.output_shape(x.shape)[2:]
+    k, l = c * fh * fw, oh * ow * x.shape[0]
+    w, cols, grad = (rng.standard_normal(s).astype(x.dtype) for s in ((fn, k), (k, l), (fn, l)))
+    out, dcols = np.empty((fn, l), x.dtype), np.empty((k, l), x.dtype)
+
+    def products():
+        np.matmul(w, cols, out=out)
+        cols @ grad.T
+        np.matmul(w.T, grad, out=dcols)
+
+    return products
 
 
 def torch_calls(x, conv) -> dict:
@@ -127,7 +161,7 @@ def time_naive(x, w, b, padding):
     return forward, time.perf_counter() - start
 
 
-def conv_rows(repeats: int) -> list[dict]:
+def conv_rows(repeats: int, naive: bool = True) -> list[dict]:
     rows = []
     rng = np.random.default_rng(0)
     for name, n, c, size, fn, k, pad, n_naive in LAYERS:
@@ -136,15 +170,17 @@ def conv_rows(repeats: int) -> list[dict]:
             conv = Conv2d(c, fn, k, padding=pad, rng=0, dtype=dtype)
             out_size = conv.output_shape(x.shape)[2]
             gflop = 2 * n * fn * out_size**2 * c * k * k / 1e9  # forward; the backward is twice that
-            timed, picked = path_calls(x, c, fn, k, pad, dtype)
-            row = {"layer": name, "dtype": np.dtype(dtype).name, "gflop": gflop, "picked": picked}
+            timed, picked, first, search = path_calls(x, c, fn, k, pad, dtype)
+            row = {"layer": name, "dtype": np.dtype(dtype).name, "gflop": gflop, "picked": picked,
+                   "first": first, "search": search}
             timed |= torch_calls(x, conv) if torch is not None else {}
             row |= medians(timed, repeats)
-            naive = time_naive(x[:n_naive], conv.weight.data, conv.bias.data, pad)
-            row["naive_fwd"], row["naive_fwdbwd"] = (t * n / n_naive for t in naive)  # per full batch
+            if naive:
+                times = time_naive(x[:n_naive], conv.weight.data, conv.bias.data, pad)
+                row["naive_fwd"], row["naive_fwdbwd"] = (t * n / n_naive for t in times)  # per full batch
             rows.append(row)
-            print(".", end="", flush=True)
-    print()
+            print(".", end="", flush=True, file=sys.stderr)
+    print(file=sys.stderr)
     return rows
 
 
@@ -177,15 +213,18 @@ def ms(seconds: float) -> str:
 
 
 def paths_table(rows: list[dict]) -> str:
-    """fwd+bwd of each path, and its ratio to PyTorch when installed."""
+    """fwd+bwd of each path, the im2col path's products alone, and their ratios to PyTorch
+    when installed; what 'auto' picked and what its first call and its measuring cost."""
     paths = ["im2col", "winograd", "winograd 1 thread"]
-    head = ["layer", "dtype", "'auto' picks"] + [f"{p} fwd+bwd ms" for p in paths]
+    head = (["layer", "dtype", "'auto' picks", "first call ms", "measuring ms"]
+            + [f"{p} fwd+bwd ms" for p in paths] + ["products only ms"])
     if torch is not None:
-        head += [f"ratio {p}" for p in paths]
+        head += [f"ratio {p}" for p in paths] + ["ratio products only"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in rows:
-        times = [r.get(f"fwdbwd {p}") for p in paths]
-        cells = [r["layer"], r["dtype"], r["picked"]] + ["-" if t is None else ms(t) for t in times]
+        times = [r.get(f"fwdbwd {p}") for p in paths] + [r["products"]]
+        cells = [r["layer"], r["dtype"], r["picked"], ms(r["first"]), "-" if r["search"] is None else ms(r["search"])]
+        cells += ["-" if t is None else ms(t) for t in times]
         if torch is not None:
             cells += ["-" if t is None else f"{t / r['torch_fwdbwd']:.2f}" for t in times]
         lines.append("| " + " | ".join(cells) + " |")
@@ -203,20 +242,92 @@ def table(rows: list[dict]) -> str:
         if torch is not None:
             cells += [ms(r["torch_fwd"]), ms(r["torch_fwdbwd"]), f"{r['fwd'] / r['torch_fwd']:.2f}",
                       f"{r['fwdbwd'] / r['torch_fwdbwd']:.2f}"]
-        cells += [f"{r['naive_fwdbwd'] * 1e3:.0f}", f"{r['naive_fwdbwd'] / r['fwdbwd']:.0f}x"]
+        cells += ([f"{r['naive_fwdbwd'] * 1e3:.0f}", f"{r['naive_fwdbwd'] / r['fwdbwd']:.0f}x"]
+                  if "naive_fwdbwd" in r else ["-", "-"])
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+TARGETS = {("64-channel", "float32"): 1.6, ("64-channel", "float64"): 1.0,
+           ("LeNet conv1", "float64"): 1.5, ("LeNet conv2", "float64"): 1.5}
+"""Issue 24's bounds on 'auto' forward+backward over PyTorch's; every other float32 cell: 2.0."""
+
+
+def target(row: dict) -> float:
+    return TARGETS.get((row["layer"], row["dtype"]), 2.0)
+
+
+def spread(values: list[float]) -> str:
+    """``median (lowest-highest)``, or the one value."""
+    if len(values) == 1:
+        return f"{values[0]:.2f}"
+    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
+def compare(kernels: list[str], runs: int, quick: bool) -> None:
+    """Run this script ``runs`` times under each OpenBLAS kernel (fresh processes, kernels
+    interleaved so that each sees the same moments of the machine's load) and print, per
+    kernel, every cell's ratios to PyTorch: median and range over the runs."""
+    if torch is None:
+        raise SystemExit("--kernels compares with PyTorch: pip install torch==2.13.0 first")
+    results: dict[str, list[dict]] = {k: [] for k in kernels}
+    for run in range(runs):
+        for kernel in kernels:
+            env = os.environ | {"OPENBLAS_CORETYPE": kernel}
+            out = subprocess.run([sys.executable, __file__, "--json", "--no-naive"] + (["--quick"] if quick else []),
+                                 env=env, capture_output=True, text=True)
+            if out.returncode:
+                print(f"{kernel}: run {run + 1} failed ({out.stderr.strip().splitlines()[-1:]})")
+                continue
+            results[kernel].append(json.loads(out.stdout))
+            print(f"run {run + 1}/{runs} under {kernel} done", file=sys.stderr)
+    for kernel, done in results.items():
+        if not done:
+            continue
+        m = done[0]["machine"]
+        print(f"\n### OpenBLAS kernel {m['blas kernel']} (OPENBLAS_CORETYPE={kernel}), {len(done)} runs")
+        print(f"{m['cpu']}, {m['cores']} cores; {m['blas']}; numpy {m['numpy']}, torch {done[0]['torch']}; "
+              f"load average at the runs' ends {', '.join(format(d['load'], '.2f') for d in done)}\n")
+        head = ["layer", "dtype", "'auto' picked", "first call ms", "auto", "im2col", "winograd", "winograd 1 thread",
+                "products only", "target", "met in"]
+        print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
+        for i, row in enumerate(done[0]["rows"]):
+            cells = [d["rows"][i] for d in done]
+            ratio = {col: [c[key] / c["torch_fwdbwd"] for c in cells if c.get(key)]
+                     for col, key in [("auto", "fwdbwd"), ("im2col", "fwdbwd im2col"), ("winograd", "fwdbwd winograd"),
+                                      ("winograd 1 thread", "fwdbwd winograd 1 thread"), ("products", "products")]}
+            picked = sorted({c["picked"] for c in cells})
+            met = sum(r <= target(row) for r in ratio["auto"])
+            first = statistics.median(c["first"] * 1e3 for c in cells)
+            line = [row["layer"], row["dtype"], " / ".join(picked), f"{first:.0f}"]
+            line += [spread(v) if v else "-" for v in ratio.values()] + [f"<= {target(row):.1f}", f"{met}/{len(cells)}"]
+            print("| " + " | ".join(line) + " |")
+    print("\nRatios: cnnlab forward+backward time / PyTorch's in the same run, median (range) over the runs;")
+    print("'products only': the im2col path's three matrix products alone over PyTorch's whole layer.")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 repeats instead of 15")
+    parser.add_argument("--json", action="store_true", help="print the rows as JSON (no tables, no naive loops' epoch)")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive loops (they take about a minute)")
+    parser.add_argument("--kernels", help="comma-separated OPENBLAS_CORETYPE values: compare them, see the module")
+    parser.add_argument("--runs", type=int, default=3, help="runs per kernel with --kernels (default 3)")
     args = parser.parse_args()
+    if args.kernels:
+        compare(args.kernels.split(","), args.runs, args.quick)
+        return
     if torch is not None:
         torch.set_num_threads(THREADS)
+    rows = conv_rows(3 if args.quick else 15, naive=not args.no_naive)
+    if args.json:
+        print(json.dumps({"machine": algorithm_search.machine(), "torch": torch.__version__ if torch else None,
+                          "load": os.getloadavg()[0], "rows": rows}))
+        return
+    m = algorithm_search.machine()
     versions = f"numpy {np.__version__}" + (f", torch {torch.__version__}" if torch else ", torch not installed")
-    print(f"{THREADS} threads; {versions}; medians of {3 if args.quick else 15} repeats")
-    rows = conv_rows(3 if args.quick else 15)
+    print(f"{m['cpu']}, {THREADS} threads; {m['blas']}, kernel {m['blas kernel']}; {versions}; "
+          f"medians of {3 if args.quick else 15} repeats")
     print("Conv2d with algorithm='auto' (the default):")
     print(table(rows))
     print("\nEach path, forward+backward:")

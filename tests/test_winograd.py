@@ -169,13 +169,21 @@ def test_unknown_algorithm_and_impossible_layers_are_refused_early():
     ((32, 64, 32, 32), (64, 64, 3, 3), 2, "im2col"),  # stride 2: Winograd does not apply
     ((64, 6, 14, 14), (16, 6, 5, 5), 1, "im2col"),  # LeNet's conv2: 5x5
 ])
-def test_auto_takes_winograd_only_where_it_applies_and_is_faster(x_shape, w_shape, stride, picked):
+def test_the_rule_takes_winograd_only_where_it_applies_and_was_measured_faster(x_shape, w_shape, stride, picked):
     layer = cnnlab.Conv2d(x_shape[1], w_shape[0], w_shape[2], stride=stride, padding=1)
     spec = cnnlab.functional.conv.ConvSpec(layer.stride, layer.pads, (1, 1), 1, layer.output_shape(x_shape)[2:])
     assert winograd.choose("auto", x_shape, w_shape, spec, np.float32, "conv2d") == picked
 
 
-def test_auto_runs_what_it_picks():
+def test_auto_runs_what_the_rule_picks_when_measuring_is_off():
+    previous = cnnlab.set_algorithm_search(False)
+    try:
+        check_auto_runs_the_rule()
+    finally:
+        cnnlab.set_algorithm_search(previous)
+
+
+def check_auto_runs_the_rule():
     rng = np.random.default_rng(5)
     x, k = rng.standard_normal((4, 64, 64, 64)), rng.standard_normal((64, 64, 3, 3))  # 4,096 tiles, 64 channels
     auto = F.conv2d(x, k, padding=1)

@@ -5,6 +5,7 @@ Names and array layouts follow PyTorch: tensors are NCHW, convolution weights ar
 """
 
 from . import data, functional, models, optim, training
+from .functional.algorithm_search import get_algorithm_search, set_algorithm_cache, set_algorithm_search
 from .gradients import gradcheck, numerical_gradient
 from .layers import AdaptiveAvgPool2d, AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, Module, Parameter, ReLU, Sequential
 from .layout import to_chw, to_hwc
@@ -24,5 +25,6 @@ __all__ = [
     "Parameter", "Module", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Linear", "ReLU", "Flatten",
     "Sequential", "CrossEntropyLoss", "SGD", "Adam", "count_params", "summary", "gradcheck", "numerical_gradient",
     "save", "load", "to_chw", "to_hwc", "perceptron",
+    "set_algorithm_search", "get_algorithm_search", "set_algorithm_cache",
 ]
 __version__ = "0.1.0"

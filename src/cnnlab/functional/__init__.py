@@ -14,11 +14,14 @@ padding modes, with its backward) come once.
 
 The fast convolution has two algorithms, chosen by ``algorithm=`` ('auto' by default):
 im2col for every convolution, and Winograd's F(2x2, 3x3) (module ``winograd``) for 3x3,
-stride-1 layers with many channels, where it was measured faster. ``set_num_threads(1)``
+stride-1 layers; 'auto' times both on the first call of each shape and keeps the faster
+(module ``algorithm_search``: ``cnnlab.set_algorithm_search(False)`` or the environment
+variable ``CNNLAB_ALGORITHM_SEARCH=0`` takes a fixed rule instead). ``set_num_threads(1)``
 (or the environment variable ``CNNLAB_NUM_THREADS=1``) keeps Winograd's element-wise
 transforms on one thread.
 
-The code lives in one module per job (``conv``, ``input_grad``, ``winograd``, ``pool``, ``dense``); every
+The code lives in one module per job (``conv``, ``input_grad``, ``winograd``, ``algorithm_search``,
+``pool``, ``dense``); every
 public name is here.
 """
 

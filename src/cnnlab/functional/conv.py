@@ -17,8 +17,9 @@ The hyper-parameters are PyTorch's (``torch.nn.functional.conv2d``), each an int
 
 ``conv2d``, ``conv2d_backward`` and ``Conv2d`` take ``algorithm=``: ``'im2col'`` (every
 convolution), ``'winograd'`` (F(2x2, 3x3), module :mod:`.winograd`: 3x3 kernels, stride 1,
-dilation 1, groups 1, float32/float64) or ``'auto'`` (the default: Winograd where it applies
-and was measured faster, else im2col; the rule is :func:`.winograd.is_faster`). The naive
+dilation 1, groups 1, float32/float64) or ``'auto'`` (the default: where Winograd applies,
+the faster of the two, measured on this machine on the first call of each shape by
+:mod:`.algorithm_search`, which also says how to switch the measuring off). The naive
 loops are the separate ``*_naive`` functions.
 """
 
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..shapes import IntOrPair, PadPairs, Padding, check_dilation, check_groups, check_hyper, padding_pairs, window_count
-from . import winograd
+from . import algorithm_search, winograd
 from ._common import _as_dtype, _check_grad_output, _numeric, _pad, _pad_into, _result_dtype, _unpad
 from ._workspace import Workspace, scratch
 
@@ -159,7 +160,9 @@ def conv2d(
     (float32 stays float32).
 
     ``algorithm``: ``'auto'`` (default), ``'im2col'`` or ``'winograd'`` (see the module's
-    docstring); Winograd's result equals im2col's up to rounding.
+    docstring); Winograd's result equals im2col's up to rounding. The first 'auto' call of a
+    shape where Winograd applies also times both algorithms, forward and backward
+    (:mod:`.algorithm_search`).
     """
     x, weight, bias, spec, drop = _prepare_conv(x, weight, bias, stride, padding, dilation, groups, "conv2d")
     x, weight, bias = _as_dtype(_result_dtype(x, weight, bias), x, weight, bias)
@@ -321,27 +324,44 @@ def _conv2d_backward_cols(grad_output: np.ndarray, cols: np.ndarray, x_shape, we
     return dx, np.ascontiguousarray(dweight), grad.sum(axis=2).reshape(fn)
 
 
+def _forward_by(plan: algorithm_search.Plan, x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None,
+                spec: ConvSpec, keep: Workspace | None = None):
+    """A batch convolution by ``plan``: ``(out, saved)`` as :func:`_conv2d_fast` returns them."""
+    if plan.algorithm == "winograd":
+        out, v = winograd.forward(x, weight, bias, spec, keep, plan.threads)
+        return out, (plan, v)
+    out, cols = _conv2d_cols(x, weight, bias, spec, keep)
+    return out, (plan, cols)
+
+
+def _plan(algorithm: str, x: np.ndarray, weight: np.ndarray, spec: ConvSpec, fname: str) -> algorithm_search.Plan:
+    """The plan for ``algorithm`` on this call (:func:`.algorithm_search.plan`); measuring
+    runs forward and backward on the call's own ``x`` and ``weight`` (its output serves as
+    the upstream gradient), in this thread's scratch."""
+
+    def run(plan):
+        out, saved = _forward_by(plan, x, weight, None, spec)
+        _conv2d_fast_backward(out, saved, x.shape, weight, spec)
+
+    return algorithm_search.plan(algorithm, x.shape, weight.shape, spec, x.dtype, fname, run)
+
+
 def _conv2d_fast(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spec: ConvSpec,
                  algorithm: str, fname: str, keep: Workspace | None = None):
-    """A batch convolution by the ``algorithm`` chosen (:func:`.winograd.choose`).
+    """A batch convolution by the plan chosen for ``algorithm`` (:func:`_plan`).
 
-    Returns ``(out, saved)``; ``saved`` is what the backward pass needs, ``("im2col", cols)``
-    or ``("winograd", V)``. ``keep``: a layer's own workspace, to hold the columns or ``V``
+    Returns ``(out, saved)``; ``saved`` is what the backward pass needs, ``(plan, cols)``
+    or ``(plan, V)``. ``keep``: a layer's own workspace, to hold the columns or ``V``
     past other calls (without it they live in this thread's scratch until its next call).
     """
-    chosen = winograd.choose(algorithm, x.shape, weight.shape, spec, x.dtype, fname)
-    if chosen == "winograd":
-        out, v = winograd.forward(x, weight, bias, spec, keep)
-        return out, (chosen, v)
-    out, cols = _conv2d_cols(x, weight, bias, spec, keep)
-    return out, (chosen, cols)
+    return _forward_by(_plan(algorithm, x, weight, spec, fname), x, weight, bias, spec, keep)
 
 
 def _conv2d_fast_backward(grad: np.ndarray, saved, x_shape, weight: np.ndarray, spec: ConvSpec):
     """``(dx, dweight, dbias)`` of a batch convolution from what :func:`_conv2d_fast` saved."""
-    chosen, data = saved
-    if chosen == "winograd":
-        return winograd.backward(grad, data, x_shape, weight, spec)
+    plan, data = saved
+    if plan.algorithm == "winograd":
+        return winograd.backward(grad, data, x_shape, weight, spec, plan.threads)
     return _conv2d_backward_cols(grad, data, x_shape, weight, spec)
 
 
@@ -395,11 +415,11 @@ def conv2d_backward(
     x, weight, grad, spec, drop = _prepare_conv_backward(
         grad_output, x, weight, stride, padding, dilation, groups, "conv2d_backward"
     )
-    chosen = winograd.choose(algorithm, x.shape, weight.shape, spec, x.dtype, "conv2d_backward")
-    if chosen == "winograd":
-        saved = chosen, winograd.transform_input(x, spec)
+    plan = _plan(algorithm, x, weight, spec, "conv2d_backward")
+    if plan.algorithm == "winograd":
+        saved = plan, winograd.transform_input(x, spec, threads=plan.threads)
     else:
-        saved = chosen, _im2col(x, weight.shape[2:], spec)
+        saved = plan, _im2col(x, weight.shape[2:], spec)
     dx, dweight, dbias = _conv2d_fast_backward(grad, saved, x.shape, weight, spec)
     return _drop_batch(dx, dweight, dbias, drop)
 

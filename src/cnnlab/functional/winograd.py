@@ -64,10 +64,12 @@ def _tiles(out_size: tuple[int, int]) -> tuple[int, int]:
     return -(-out_size[0] // 2), -(-out_size[1] // 2)
 
 
-# --- When it applies, and when 'auto' takes it ------------------------------------------------
+# --- When it applies, and the rule 'auto' takes when it does not measure ----------------------
+#
+# With measuring on (the default), 'auto' times the candidates instead (:mod:`.algorithm_search`).
 
 AUTO_MIN_CHANNELS = 16
-"""'auto' takes Winograd only when the input channels and the filters both number at least this..."""
+"""The rule takes Winograd only when the input channels and the filters both number at least this..."""
 AUTO_MIN_WORK = 2**18
 """...and ``min(C, FN) * tiles`` (tiles: the batch's 2x2 output tiles) is at least this, so
 that for ``C = FN`` the transformed input ``V`` holds at least 2**22 (4 million) values.
@@ -96,7 +98,7 @@ def why_not(x_shape: tuple, weight_shape: tuple, spec, dtype) -> list[str]:
 
 
 def is_faster(x_shape: tuple, weight_shape: tuple, spec) -> bool:
-    """The measured rule of 'auto': enough channels and filters that the multiply-adds saved
+    """The rule of 'auto' when measuring is off, measured on one machine: enough channels and filters that the multiply-adds saved
     (which grow with ``C * FN`` per tile) outweigh the transforms (which grow with ``C + FN``),
     and enough tiles that Winograd's 16 matrix products and its transforms (about 150 numpy
     calls) are large: ``min(C, FN) >= AUTO_MIN_CHANNELS`` and ``min(C, FN) * tiles >= AUTO_MIN_WORK``."""
@@ -116,8 +118,9 @@ def check_algorithm(algorithm: str, fname: str) -> None:
 
 
 def choose(algorithm: str, x_shape: tuple, weight_shape: tuple, spec, dtype, fname: str) -> str:
-    """``'winograd'`` or ``'im2col'`` for ``algorithm`` ('auto', 'winograd' or 'im2col'), or a
-    clear error when ``algorithm`` is unknown or Winograd was asked for where it cannot run."""
+    """``'winograd'`` or ``'im2col'`` for ``algorithm`` ('auto', 'winograd' or 'im2col') by the
+    fixed rule (:func:`is_faster` for 'auto'), or a clear error when ``algorithm`` is unknown
+    or Winograd was asked for where it cannot run. :func:`.algorithm_search.plan` starts here."""
     check_algorithm(algorithm, fname)
     if algorithm == "im2col":
         return algorithm
@@ -170,11 +173,11 @@ def get_num_threads() -> int:
     return _threads
 
 
-def _split(job, channels: int, size: int) -> None:
+def _split(job, channels: int, size: int, threads: int) -> None:
     """Run ``job(lo, hi)`` over the channel range ``[0, channels)``: in two halves on two
-    threads when threads are on and the work (``size`` values written) is large enough."""
+    threads when ``threads`` is 2 and the work (``size`` values written) is large enough."""
     global _pool
-    if _threads == 1 or channels < 2 or size < MIN_SPLIT:
+    if threads == 1 or channels < 2 or size < MIN_SPLIT:
         job(0, channels)
         return
     if _pool is None:
@@ -212,7 +215,7 @@ def transform_kernels(weight: np.ndarray) -> np.ndarray:
     return np.einsum("ap,fcpq,bq->abfc", G.astype(weight.dtype), weight, G.astype(weight.dtype), optimize=True)
 
 
-def _transform_input(xp: np.ndarray, v: np.ndarray, rows: np.ndarray) -> None:
+def _transform_input(xp: np.ndarray, v: np.ndarray, rows: np.ndarray, threads: int) -> None:
     """Padded input ``xp (C, N, 2*TH + 2, 2*TW + 2)`` -> ``v (4, 4, C, N, TH, TW)``, tile
     ``(i, j)`` read from rows ``2i..2i+3`` and columns ``2j..2j+3``; ``rows (4, C, N, TH, 2*TW + 2)``
     is scratch for ``BT @ d`` (the rows' step)."""
@@ -227,10 +230,10 @@ def _transform_input(xp: np.ndarray, v: np.ndarray, rows: np.ndarray) -> None:
             for b in range(4):
                 _combine(BT[b], cols, v[a, b, lo:hi])
 
-    _split(job, xp.shape[0], v.size)
+    _split(job, xp.shape[0], v.size, threads)
 
 
-def _transform_output(m: np.ndarray, out: np.ndarray, half: np.ndarray) -> None:
+def _transform_output(m: np.ndarray, out: np.ndarray, half: np.ndarray, threads: int) -> None:
     """``m (4, 4, FN, N, TH, TW)`` -> ``out (N, FN, 2*TH, 2*TW)``: ``AT @ M @ AT.T`` per tile;
     ``half (2, 4, FN, N, TH, TW)`` is scratch for ``AT @ M``."""
     fn, n, th, tw = m.shape[2:]
@@ -243,10 +246,10 @@ def _transform_output(m: np.ndarray, out: np.ndarray, half: np.ndarray) -> None:
             for s in range(2):
                 _combine(AT[s], [half[r, b, lo:hi] for b in range(4)], tiles[r, s, lo:hi])
 
-    _split(job, fn, m.size)
+    _split(job, fn, m.size, threads)
 
 
-def _transform_output_grad(grad: np.ndarray, dm: np.ndarray, half: np.ndarray) -> None:
+def _transform_output_grad(grad: np.ndarray, dm: np.ndarray, half: np.ndarray, threads: int) -> None:
     """The adjoint of :func:`_transform_output`: ``grad (N, FN, 2*TH, 2*TW)`` -> ``dm (4, 4,
     FN, N, TH, TW)``, ``AT.T @ dY @ AT`` per tile; ``half (4, 2, FN, N, TH, TW)`` is scratch."""
     fn, n, th, tw = dm.shape[2:]
@@ -259,7 +262,7 @@ def _transform_output_grad(grad: np.ndarray, dm: np.ndarray, half: np.ndarray) -
             for b in range(4):
                 _combine(AT[:, b], [half[a, s, lo:hi] for s in range(2)], dm[a, b, lo:hi])
 
-    _split(job, fn, dm.size)
+    _split(job, fn, dm.size, threads)
 
 
 def _scatter(parts, place, tiles: int) -> None:
@@ -273,7 +276,7 @@ def _scatter(parts, place, tiles: int) -> None:
             place(slice(2 * tiles + s, 2 * tiles + s + 1))[...] = 0
 
 
-def _transform_input_grad(dv: np.ndarray, dxp: np.ndarray, rows: np.ndarray) -> None:
+def _transform_input_grad(dv: np.ndarray, dxp: np.ndarray, rows: np.ndarray, threads: int) -> None:
     """The adjoint of :func:`_transform_input`: ``dv (4, 4, C, N, TH, TW)`` -> ``dxp (C, N,
     2*TH + 2, 2*TW + 2)``, ``BT.T @ dV @ BT`` per tile with overlapping tiles added;
     ``rows (4, C, N, TH, 2*TW + 2)`` is scratch for the columns' step."""
@@ -284,7 +287,7 @@ def _transform_input_grad(dv: np.ndarray, dxp: np.ndarray, rows: np.ndarray) -> 
             _scatter([dv[a, b, lo:hi] for b in range(4)], lambda cols: rows[a, lo:hi, ..., cols], tw)
         _scatter([rows[a, lo:hi] for a in range(4)], lambda r: dxp[lo:hi, :, r], th)
 
-    _split(job, dxp.shape[0], dv.size)
+    _split(job, dxp.shape[0], dv.size, threads)
 
 
 # --- Forward and backward ---------------------------------------------------------------------
@@ -306,35 +309,38 @@ def _padded_input(x: np.ndarray, spec, th: int, tw: int) -> np.ndarray:
     return xp
 
 
-def transform_input(x: np.ndarray, spec, out: np.ndarray | None = None) -> np.ndarray:
+def transform_input(x: np.ndarray, spec, out: np.ndarray | None = None, threads: int | None = None) -> np.ndarray:
     """``x (N, C, H, W)`` -> ``V (4, 4, C, N, TH, TW)``: every 4x4 input tile ``d`` as
     ``BT @ d @ BT.T``, tile ``(i, j)`` read from padded rows ``2i..2i+3``, columns ``2j..2j+3``.
-    Written into ``out``, or into this thread's workspace (valid until its next call)."""
+    Written into ``out``, or into this thread's workspace (valid until its next call).
+    ``threads``: for the transform (default :func:`get_num_threads`)."""
     th, tw = _tiles(spec.out_size)
     n, c = x.shape[:2]
     if out is None:
         out = scratch().get("v", (4, 4, c, n, th, tw), x.dtype)
-    _transform_input(_padded_input(x, spec, th, tw), out, scratch().get("rows", (4, c, n, th, 2 * tw + 2), x.dtype))
+    _transform_input(_padded_input(x, spec, th, tw), out, scratch().get("rows", (4, c, n, th, 2 * tw + 2), x.dtype),
+                     threads or _threads)
     return out
 
 
 def forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spec,
-            keep: Workspace | None = None) -> tuple[np.ndarray, np.ndarray]:
+            keep: Workspace | None = None, threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Winograd convolution of a batch: ``x (N, C, H, W)``, ``weight (FN, C, 3, 3)``, ``bias
     (FN,)`` or None, all of one float dtype -> ``(out (N, FN, OH, OW), V (4, 4, C, N, TH, TW))``.
 
     ``V`` is what the backward pass needs. It is a buffer of ``keep`` (a layer's own
     workspace, so that V survives other layers' calls), or of this thread's workspace when
     ``keep`` is None (then valid only until the next call). ``out`` is always a new array.
+    ``threads``: for the transforms (default :func:`get_num_threads`; the results are the same).
     """
-    (n, c), fn, ws = x.shape[:2], weight.shape[0], scratch()
+    (n, c), fn, ws, threads = x.shape[:2], weight.shape[0], scratch(), threads or _threads
     (oh, ow), (th, tw) = spec.out_size, _tiles(spec.out_size)
-    v = transform_input(x, spec, None if keep is None else keep.get("v", (4, 4, c, n, th, tw), x.dtype))
+    v = transform_input(x, spec, None if keep is None else keep.get("v", (4, 4, c, n, th, tw), x.dtype), threads)
     m = ws.get("m", (4, 4, fn, n, th, tw), x.dtype)
     np.matmul(transform_kernels(weight).reshape(16, fn, c), v.reshape(16, c, -1), out=m.reshape(16, fn, -1))
     whole = (oh, ow) == (2 * th, 2 * tw)
     out = np.empty((n, fn, oh, ow), x.dtype) if whole else ws.get("edge", (n, fn, 2 * th, 2 * tw), x.dtype)
-    _transform_output(m, out, ws.get("half", (8, fn, n, th, tw), x.dtype).reshape(2, 4, fn, n, th, tw))
+    _transform_output(m, out, ws.get("half", (8, fn, n, th, tw), x.dtype).reshape(2, 4, fn, n, th, tw), threads)
     if not whole:
         out = out[:, :, :oh, :ow].copy()
     if bias is not None:
@@ -342,9 +348,12 @@ def forward(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, spec,
     return out, v
 
 
-def backward(grad: np.ndarray, v: np.ndarray, x_shape: tuple, weight: np.ndarray, spec):
+def backward(grad: np.ndarray, v: np.ndarray, x_shape: tuple, weight: np.ndarray, spec,
+             threads: int | None = None):
     """Gradients of :func:`forward` from its ``V``: ``grad (N, FN, OH, OW)`` ->
-    ``dx (N, C, H, W)``, ``dweight (FN, C, 3, 3)``, ``dbias (FN,)``, all new arrays."""
+    ``dx (N, C, H, W)``, ``dweight (FN, C, 3, 3)``, ``dbias (FN,)``, all new arrays.
+    ``threads`` as in :func:`forward`."""
+    threads = threads or _threads
     (n, c, h, w), fn = x_shape, weight.shape[0]
     (oh, ow), (th, tw) = spec.out_size, _tiles(spec.out_size)
     ws, dtype = scratch(), v.dtype
@@ -356,7 +365,7 @@ def backward(grad: np.ndarray, v: np.ndarray, x_shape: tuple, weight: np.ndarray
     else:
         tiles = np.ascontiguousarray(grad)
     dm = ws.get("m", (4, 4, fn, n, th, tw), dtype)
-    _transform_output_grad(tiles, dm, ws.get("half", (8, fn, n, th, tw), dtype).reshape(4, 2, fn, n, th, tw))
+    _transform_output_grad(tiles, dm, ws.get("half", (8, fn, n, th, tw), dtype).reshape(4, 2, fn, n, th, tw), threads)
     dm16 = dm.reshape(16, fn, -1)
     du = np.matmul(dm16, v.reshape(16, c, -1).transpose(0, 2, 1))  # (16, FN, C); dm serves dx below too
     g = G.astype(dtype)
@@ -364,7 +373,7 @@ def backward(grad: np.ndarray, v: np.ndarray, x_shape: tuple, weight: np.ndarray
     dv = ws.get("dv", v.shape, dtype)
     np.matmul(transform_kernels(weight).reshape(16, fn, c).transpose(0, 2, 1), dm16, out=dv.reshape(16, c, -1))
     dxp = ws.get("xp", (c, n, 2 * th + 2, 2 * tw + 2), dtype)
-    _transform_input_grad(dv, dxp, ws.get("rows", (4, c, n, th, 2 * tw + 2), dtype))
+    _transform_input_grad(dv, dxp, ws.get("rows", (4, c, n, th, 2 * tw + 2), dtype), threads)
     (top, bottom), (left, right) = spec.padding
     dxp = dxp[:, :, : h + top + bottom, : w + left + right].transpose(1, 0, 2, 3)
     if spec.mode == "constant":
