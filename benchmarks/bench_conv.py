@@ -16,7 +16,8 @@ Paths: ``Conv2d(..., algorithm=...)`` with 'im2col', 'winograd' (where it applie
 stride 1; also with its transforms on one thread) and 'auto' (the default, which measures
 the candidates on its first call and keeps the fastest: the table says which won, and what
 the measuring cost). "products only" times the im2col path's three matrix products alone,
-on arrays of their shapes: what the BLAS library needs whatever the copies around them cost.
+on arrays of their shapes, and "Winograd products" Winograd's 48: what the BLAS library
+needs whatever the copies and transforms around them cost.
 """
 
 from __future__ import annotations
@@ -114,6 +115,7 @@ def path_calls(x, c, fn, k, pad, dtype) -> tuple[dict, str, float, float | None]
     if not winograd.why_not(x.shape, auto.weight.shape, spec, dtype):
         wino = Conv2d(c, fn, k, padding=pad, rng=0, dtype=dtype, algorithm="winograd")
         timed |= cnnlab_calls(x, wino, " winograd") | cnnlab_calls(x, wino, " winograd 1 thread", threads=1)
+        timed["winograd products"] = winograd_products_call(x, auto)
     timed["products"] = products_call(x, auto)
     return timed, str(auto.saved[0]), first, search
 
@@ -133,6 +135,25 @@ def products_call(x, conv):
         np.matmul(w, cols, out=out)
         cols @ grad.T
         np.matmul(w.T, grad, out=dcols)
+
+    return products
+
+
+def winograd_products_call(x, conv):
+    """Winograd's matrix products alone, forward and backward: 16 products each of ``U[k]
+    (FN, C) @ V[k] (C, T)``, ``dM[k] (FN, T) @ V[k].T`` and ``U[k].T @ dM[k]``, with ``T``
+    the batch's 2x2 output tiles, in the layouts the path uses."""
+    rng = np.random.default_rng(1)
+    fn, c = conv.weight.shape[:2]
+    oh, ow = conv.output_shape(x.shape)[2:]
+    t = x.shape[0] * -(-oh // 2) * -(-ow // 2)
+    u, v, dm = (rng.standard_normal(s).astype(x.dtype) for s in ((16, fn, c), (16, c, t), (16, fn, t)))
+    m, dv = np.empty((16, fn, t), x.dtype), np.empty((16, c, t), x.dtype)
+
+    def products():
+        np.matmul(u, v, out=m)
+        np.matmul(dm, v.transpose(0, 2, 1))
+        np.matmul(u.transpose(0, 2, 1), dm, out=dv)
 
     return products
 
@@ -288,22 +309,25 @@ def compare(kernels: list[str], runs: int, quick: bool) -> None:
         print(f"\n### OpenBLAS kernel {m['blas kernel']} (OPENBLAS_CORETYPE={kernel}), {len(done)} runs")
         print(f"{m['cpu']}, {m['cores']} cores; {m['blas']}; numpy {m['numpy']}, torch {done[0]['torch']}; "
               f"load average at the runs' ends {', '.join(format(d['load'], '.2f') for d in done)}\n")
-        head = ["layer", "dtype", "'auto' picked", "first call ms", "auto", "im2col", "winograd", "winograd 1 thread",
-                "products only", "target", "met in"]
+        head = ["layer", "dtype", "'auto' picked", "first call ms", "torch ms", "auto", "im2col", "winograd", "winograd 1 thread",
+                "im2col products only", "Winograd products only", "target", "met in"]
         print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
         for i, row in enumerate(done[0]["rows"]):
             cells = [d["rows"][i] for d in done]
             ratio = {col: [c[key] / c["torch_fwdbwd"] for c in cells if c.get(key)]
                      for col, key in [("auto", "fwdbwd"), ("im2col", "fwdbwd im2col"), ("winograd", "fwdbwd winograd"),
-                                      ("winograd 1 thread", "fwdbwd winograd 1 thread"), ("products", "products")]}
+                                      ("winograd 1 thread", "fwdbwd winograd 1 thread"), ("products", "products"),
+                                      ("winograd products", "winograd products")]}
             picked = sorted({c["picked"] for c in cells})
             met = sum(r <= target(row) for r in ratio["auto"])
             first = statistics.median(c["first"] * 1e3 for c in cells)
-            line = [row["layer"], row["dtype"], " / ".join(picked), f"{first:.0f}"]
+            torch_ms = statistics.median(c["torch_fwdbwd"] * 1e3 for c in cells)
+            line = [row["layer"], row["dtype"], " / ".join(picked), f"{first:.0f}", f"{torch_ms:.1f}"]
             line += [spread(v) if v else "-" for v in ratio.values()] + [f"<= {target(row):.1f}", f"{met}/{len(cells)}"]
             print("| " + " | ".join(line) + " |")
-    print("\nRatios: cnnlab forward+backward time / PyTorch's in the same run, median (range) over the runs;")
-    print("'products only': the im2col path's three matrix products alone over PyTorch's whole layer.")
+    print("\nRatios: cnnlab forward+backward time / PyTorch's in the same run, median (range) over the runs")
+    print("(OPENBLAS_CORETYPE changes numpy's BLAS only: PyTorch keeps its own kernels for this CPU);")
+    print("'products only': the path's matrix products alone (im2col's 3, Winograd's 48) over PyTorch's whole layer.")
 
 
 def main() -> None:
