@@ -225,6 +225,7 @@ def key(x_shape: tuple, weight_shape: tuple, spec, dtype) -> tuple:
 
 
 def _as_key(k) -> tuple:
+    """A key read back from JSON (its tuples became lists) as :func:`key` builds it."""
     return tuple(_as_key(v) if isinstance(v, list) else v for v in k)
 
 
@@ -253,7 +254,7 @@ def plan(algorithm: str, x_shape: tuple, weight_shape: tuple, spec, dtype, fname
         return plans[0]
     if not _cache_loaded:
         _load_cache()
-    k = _as_key(key(x_shape, weight_shape, spec, dtype))
+    k = key(x_shape, weight_shape, spec, dtype)
     if k not in _winners:
         start = time.perf_counter()
         _winners[k], _seconds[k] = measure(plans, run)
